@@ -46,3 +46,7 @@ class ConcurrentUpdate(DomainError):
 
 class ConfigError(DomainError):
     message_id = "error-config"
+
+
+class RateLimited(DomainError):
+    message_id = "error-rate-limited"
