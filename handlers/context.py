@@ -1,0 +1,65 @@
+"""One turn of a conversation: the event, the stored state, and what to answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.domain.messages import Choice, OutgoingMessage, Reply
+from bot.domain.routing import normalize_text
+from bot.i18n import Translator
+from handlers.events import IncomingEvent
+
+
+@dataclass
+class Turn:
+    event: IncomingEvent
+    payload: dict[str, Any]  # the conversation state; None at the end means "forget it"
+    locale: str
+    t: Translator
+    reply: Reply = field(default_factory=Reply)
+    forget: bool = False
+
+    def say(self, message_id: str, **args: Any) -> str:
+        return self.t(self.locale, message_id, **args)
+
+    def label(self, message_id: str, **args: Any) -> str:
+        return self.t.plain(self.locale, message_id, **args)
+
+    def send(self, message: OutgoingMessage | str, *, offer: bool = True) -> None:
+        """Queue a message; its choices become the ones a typed number or label selects."""
+        if isinstance(message, str):
+            message = OutgoingMessage(text=message)
+        self.reply.messages.append(message)
+        if offer and message.choices:
+            self.payload["offered"] = [[c.label, c.data] for c in message.choice_list()]
+
+    def alert(self, text: str, *, error: bool = False) -> None:
+        self.reply.alert = text
+        self.reply.alert_is_error = error
+
+    def chosen(self) -> str | None:
+        """The pressed button's data, or the offered choice typed as its number or label."""
+        if self.event.choice:
+            return self.event.choice
+        text = (self.event.text or "").strip()
+        offered = self.payload.get("offered") or []
+        if not text or not offered:
+            return None
+        if text.isdigit() and 1 <= int(text) <= len(offered):
+            return str(offered[int(text) - 1][1])
+        wanted = fold(text)
+        for label, data in offered:
+            if fold(label) == wanted:
+                return str(data)
+        return None
+
+
+def fold(text: str) -> str:
+    """Compare labels the way a person types them: no emoji, punctuation, case or accents."""
+    kept = "".join(ch for ch in normalize_text(text) if ch.isalnum() or ch.isspace())
+    return " ".join(kept.split())
+
+
+def rows(choices: list[Choice], width: int = 2) -> tuple[tuple[Choice, ...], ...]:
+    return tuple(tuple(choices[i : i + width]) for i in range(0, len(choices), width))

@@ -1,0 +1,92 @@
+"""The single entry point every channel calls: one event in, one reply out.
+
+It drops updates seen before, loads the chat's stored conversation, hands the turn to the
+citizen or officer conversation, and saves the new state together with the update id in one
+transaction, so a redelivered update after a crash is recognised.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from bot.domain.errors import DomainError
+from bot.domain.messages import Reply
+from bot.services.citizens import CitizenService
+from bot.services.context import Deps
+from bot.services.conversations import ConversationService
+from handlers.context import Turn
+from handlers.events import IncomingEvent
+
+log = logging.getLogger("nghedan.handlers")
+
+
+class Conversation(Protocol):
+    async def __call__(self, turn: Turn) -> None: ...
+
+
+def state_key(event: IncomingEvent) -> str:
+    """Private chats hold one conversation; in a group each officer has their own."""
+    if event.is_private:
+        return event.chat_id
+    return f"{event.chat_id}:{event.sender.id}"
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        deps: Deps,
+        *,
+        private: Conversation,
+        group: Conversation | None = None,
+    ) -> None:
+        self.deps = deps
+        self.conversations = ConversationService(deps)
+        self.citizens = CitizenService(deps)
+        self.private = private
+        self.group = group
+
+    async def handle(self, event: IncomingEvent) -> Reply:
+        if event.update_id is not None and await self.conversations.seen(
+            event.channel, event.update_id
+        ):
+            log.info("%s update %s seen before; skipped", event.channel, event.update_id)
+            return Reply()
+        state = await self.conversations.load(event.channel, state_key(event))
+        payload = dict(state.payload)
+        turn = Turn(
+            event=event,
+            payload=payload,
+            locale=await self._locale(event),
+            t=self.deps.translator,
+        )
+        conversation = self.private if event.is_private else self.group
+        if conversation is not None:
+            try:
+                await conversation(turn)
+            except DomainError as error:
+                turn.send(turn.say(error.message_id, **_message_args(error)))
+        saved = await self.conversations.finish_update(
+            state, None if turn.forget else turn.payload, update_id=event.update_id
+        )
+        if not saved:
+            log.warning("conversation %s moved on concurrently", state_key(event))
+        return turn.reply
+
+    async def _locale(self, event: IncomingEvent) -> str:
+        if not event.is_private:
+            return self.deps.translator.default_locale
+        citizen = await self.citizens.ensure(
+            event.channel, event.chat_id, locale=_locale_hint(event.sender.language_code)
+        )
+        return citizen.locale
+
+
+def _locale_hint(language_code: str | None) -> str | None:
+    if not language_code:
+        return None
+    return "en" if language_code.lower().startswith("en") else "vi"
+
+
+def _message_args(error: DomainError) -> dict[str, object]:
+    return {k: v for k, v in error.args_for_message.items() if isinstance(v, str | int)}
