@@ -25,6 +25,12 @@ class Conversation(Protocol):
     async def __call__(self, turn: Turn) -> None: ...
 
 
+class StaffConversation(Conversation, Protocol):
+    def wants(self, turn: Turn) -> bool:
+        """Whether a private-chat turn is an officer's (e.g. /identity, /new), not a citizen's."""
+        ...
+
+
 def state_key(event: IncomingEvent) -> str:
     """Private chats hold one conversation; in a group each officer has their own."""
     if event.is_private:
@@ -39,12 +45,14 @@ class Dispatcher:
         *,
         private: Conversation,
         group: Conversation | None = None,
+        staff: StaffConversation | None = None,
     ) -> None:
         self.deps = deps
         self.conversations = ConversationService(deps)
         self.citizens = CitizenService(deps)
         self.private = private
         self.group = group
+        self.staff = staff
 
     async def handle(self, event: IncomingEvent) -> Reply:
         if event.update_id is not None and await self.conversations.seen(
@@ -60,7 +68,9 @@ class Dispatcher:
             locale=await self._locale(event),
             t=self.deps.translator,
         )
-        conversation = self.private if event.is_private else self.group
+        conversation: Conversation | None = self.private if event.is_private else self.group
+        if event.is_private and self.staff is not None and self.staff.wants(turn):
+            conversation = self.staff
         if conversation is not None:
             try:
                 await conversation(turn)

@@ -20,8 +20,9 @@ class Choice:
 class OutgoingAttachment:
     kind: str  # photo, document, voice
     channel: str  # where file_id is valid
-    file_id: str
+    file_id: str  # the platform's file id; with `data`, the file name
     caption: str | None = None
+    data: str | None = None  # base64 content for files the bot makes (a chart): channel "inline"
 
 
 @dataclass(frozen=True, slots=True)
