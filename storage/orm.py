@@ -103,6 +103,9 @@ tickets = Table(
     Index("ix_tickets_status_decision_due", "status", "decision_due"),
     Index("ix_tickets_status_resolution_due", "status", "resolution_due"),
     Index("ix_tickets_citizen_received", "citizen_id", "received_at"),
+    # An officer's reply to a card, and a message in a forum topic, find their ticket.
+    Index("ix_tickets_card_message", "card_chat_id", "card_message_id"),
+    Index("ix_tickets_card_thread", "card_chat_id", "card_thread_id"),
 )
 
 ticket_sequences = Table(
@@ -178,6 +181,8 @@ outbox = Table(
     Column("failed_at", TS),
     # The worker's scan: unsent, not given up, due.
     Index("ix_outbox_pending", "sent_at", "failed_at", "next_attempt_at"),
+    # An officer's reply to a relayed message finds its ticket.
+    Index("ix_outbox_sent_message", "chat_id", "sent_message_id"),
 )
 
 processed_updates = Table(
@@ -186,6 +191,14 @@ processed_updates = Table(
     Column("channel", String(16), primary_key=True),
     Column("update_id", String(64), primary_key=True),
     Column("processed_at", TS, nullable=False),
+)
+
+# When each scheduled job last ran, so one missed while the process was down runs on start.
+job_runs = Table(
+    "job_runs",
+    metadata,
+    Column("job", String(64), primary_key=True),
+    Column("last_run_at", TS, nullable=False),
 )
 
 

@@ -3,9 +3,10 @@ commit: the unit of work does."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +18,8 @@ from bot.domain.model import (
     Ticket,
     TicketEvent,
 )
-from bot.domain.statuses import OPEN
+from bot.domain.statuses import OPEN, Status
+from bot.services.ports import DueRef, UnitFigures
 from storage import orm
 
 
@@ -95,6 +97,109 @@ class SqlAlchemyTicketRepository:
 
     async def flush(self) -> None:
         await self.session.flush()
+
+    async def due_page(
+        self,
+        deadline: str,
+        status: str,
+        *,
+        due_before: datetime,
+        after: DueRef | None,
+        limit: int,
+    ) -> list[DueRef]:
+        table = orm.tickets
+        due = _DUE_COLUMNS[deadline]
+        # One status per query: the (status, due) index then hands rows over already in
+        # (due, id) order, so every keyset page is a short index range, never a sort.
+        query = select(table.c.id, due).where(
+            table.c.status == status, due.is_not(None), due < due_before
+        )
+        if after is not None:
+            query = query.where(
+                due >= after.due,
+                or_(due > after.due, and_(due == after.due, table.c.id > after.ticket_id)),
+            )
+        query = query.order_by(due, table.c.id).limit(limit)
+        rows = await self.session.execute(query)
+        return [DueRef(int(row[0]), row[1]) for row in rows]
+
+    async def get_many(self, ids: Sequence[int]) -> list[Ticket]:
+        if not ids:
+            return []
+        query = select(Ticket).where(orm.tickets.c.id.in_(list(ids))).order_by(orm.tickets.c.id)
+        return list((await self.session.execute(query)).scalars())
+
+    async def resolved_codes_before(self, before: datetime, *, limit: int) -> list[str]:
+        table = orm.tickets
+        query = (
+            select(table.c.code)
+            .where(table.c.status == Status.RESOLVED.value, table.c.resolved_at <= before)
+            .order_by(table.c.resolved_at, table.c.id)
+            .limit(limit)
+        )
+        return list((await self.session.execute(query)).scalars())
+
+    async def received_by_unit(self, start: datetime, end: datetime) -> dict[str, int]:
+        table = orm.tickets
+        query = (
+            select(table.c.unit_id, func.count())
+            .where(
+                table.c.received_at >= start,
+                table.c.received_at < end,
+                table.c.status != Status.DRAFT.value,
+            )
+            .group_by(table.c.unit_id)
+        )
+        return {unit: int(n) for unit, n in await self.session.execute(query)}
+
+    async def resolved_by_unit(self, start: datetime, end: datetime) -> dict[str, tuple[int, int]]:
+        table = orm.tickets
+        on_time = case(
+            (
+                or_(
+                    table.c.resolution_due.is_(None),
+                    table.c.resolved_at <= table.c.resolution_due,
+                ),
+                1,
+            ),
+            else_=0,
+        )
+        query = (
+            select(table.c.unit_id, func.count(), func.sum(on_time))
+            .where(table.c.resolved_at >= start, table.c.resolved_at < end)
+            .group_by(table.c.unit_id)
+        )
+        rows = await self.session.execute(query)
+        return {unit: (int(n), int(ok or 0)) for unit, n, ok in rows}
+
+    async def open_figures_by_unit(
+        self, *, now: datetime, range_start: datetime, range_end: datetime
+    ) -> dict[str, UnitFigures]:
+        table = orm.tickets
+        pending = case(
+            (table.c.status == Status.SUBMITTED.value, table.c.decision_due),
+            else_=table.c.resolution_due,
+        )
+        in_range = case(
+            (and_(pending >= range_start, pending < range_end), 1),
+            else_=0,
+        )
+        overdue = case((pending < now, 1), else_=0)
+        query = (
+            select(table.c.unit_id, func.count(), func.sum(in_range), func.sum(overdue))
+            .where(table.c.status.in_([s.value for s in OPEN]))
+            .group_by(table.c.unit_id)
+        )
+        rows = await self.session.execute(query)
+        return {
+            unit: UnitFigures(int(n), int(due or 0), int(late or 0)) for unit, n, due, late in rows
+        }
+
+
+_DUE_COLUMNS = {
+    "decision": orm.tickets.c.decision_due,
+    "resolution": orm.tickets.c.resolution_due,
+}
 
 
 class SqlAlchemyCitizenRepository:
@@ -175,6 +280,13 @@ class SqlAlchemyOutboxRepository:
             .limit(limit)
         )
         return list((await self.session.execute(query)).scalars())
+
+    async def existing_keys(self, keys: Sequence[str]) -> set[str]:
+        if not keys:
+            return set()
+        table = orm.outbox
+        query = select(table.c.dedupe_key).where(table.c.dedupe_key.in_(list(keys)))
+        return set((await self.session.execute(query)).scalars())
 
 
 class SqlAlchemyConversationRepository:
@@ -275,3 +387,23 @@ class SqlAlchemySequenceRepository:
             .returning(table.c.last_value)
         )
         return int((await self.session.execute(statement)).scalar_one())
+
+
+class SqlAlchemyJobRunRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def last_run(self, job: str) -> datetime | None:
+        table = orm.job_runs
+        query = select(table.c.last_run_at).where(table.c.job == job)
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def record(self, job: str, at: datetime) -> None:
+        table = orm.job_runs
+        statement = _insert(self.session)(table).values(job=job, last_run_at=at)
+        statement = statement.on_conflict_do_update(
+            index_elements=["job"],
+            set_={"last_run_at": statement.excluded.last_run_at},
+            where=table.c.last_run_at < statement.excluded.last_run_at,
+        )
+        await self.session.execute(statement)

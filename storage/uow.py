@@ -9,10 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.domain.errors import ConcurrentUpdate
+from storage.lookups import SqlAlchemyTicketLookups
 from storage.repositories import (
     SqlAlchemyCitizenRepository,
     SqlAlchemyConversationRepository,
     SqlAlchemyEventRepository,
+    SqlAlchemyJobRunRepository,
     SqlAlchemyOutboxRepository,
     SqlAlchemyProcessedUpdateRepository,
     SqlAlchemySequenceRepository,
@@ -34,6 +36,8 @@ class SqlAlchemyUnitOfWork:
         self.conversations = SqlAlchemyConversationRepository(session)
         self.processed = SqlAlchemyProcessedUpdateRepository(session)
         self.sequences = SqlAlchemySequenceRepository(session)
+        self.lookups = SqlAlchemyTicketLookups(session)
+        self.job_runs = SqlAlchemyJobRunRepository(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -4,8 +4,9 @@ the core may use fakes."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, Self
+from typing import NamedTuple, Protocol, Self
 
 from bot.domain.model import (
     Citizen,
@@ -14,6 +15,21 @@ from bot.domain.model import (
     Ticket,
     TicketEvent,
 )
+
+
+class DueRef(NamedTuple):
+    """A ticket's id and one of its deadlines: what the deadline sweep scans."""
+
+    ticket_id: int
+    due: datetime
+
+
+class UnitFigures(NamedTuple):
+    """Counts for one unit: what the weekly digest reports."""
+
+    open: int = 0
+    due_in_range: int = 0
+    overdue: int = 0
 
 
 class TicketRepository(Protocol):
@@ -28,6 +44,37 @@ class TicketRepository(Protocol):
     async def open_of_unit(self, unit_id: str, *, limit: int, offset: int) -> list[Ticket]: ...
     async def open_tickets(self, *, after_id: int, limit: int) -> list[Ticket]: ...
     async def flush(self) -> None: ...
+
+    async def due_page(
+        self,
+        deadline: str,
+        status: str,
+        *,
+        due_before: datetime,
+        after: DueRef | None,
+        limit: int,
+    ) -> list[DueRef]:
+        """Tickets in `status` whose `deadline` ("decision", "resolution") is before
+        `due_before`, by (due, id), after the keyset `after`; two columns only."""
+        ...
+
+    async def get_many(self, ids: Sequence[int]) -> list[Ticket]: ...
+
+    async def resolved_codes_before(self, before: datetime, *, limit: int) -> list[str]:
+        """Codes of resolved tickets answered at or before `before`, oldest first."""
+        ...
+
+    async def received_by_unit(self, start: datetime, end: datetime) -> dict[str, int]: ...
+
+    async def resolved_by_unit(self, start: datetime, end: datetime) -> dict[str, tuple[int, int]]:
+        """Per unit: (resolved in [start, end), of which on or before the resolution due)."""
+        ...
+
+    async def open_figures_by_unit(
+        self, *, now: datetime, range_start: datetime, range_end: datetime
+    ) -> dict[str, UnitFigures]:
+        """Per unit: open tickets, those whose pending deadline falls in the range, overdue."""
+        ...
 
 
 class CitizenRepository(Protocol):
@@ -48,6 +95,10 @@ class OutboxRepository(Protocol):
         ...
 
     async def pending(self, *, now: datetime, limit: int) -> list[OutboxMessage]: ...
+
+    async def existing_keys(self, keys: Sequence[str]) -> set[str]:
+        """Which of these dedupe keys were used already."""
+        ...
 
 
 class ConversationRepository(Protocol):
@@ -70,6 +121,44 @@ class SequenceRepository(Protocol):
         ...
 
 
+class JobRunRepository(Protocol):
+    async def last_run(self, job: str) -> datetime | None: ...
+
+    async def record(self, job: str, at: datetime) -> None:
+        """Remember that `job` ran as of `at`; an earlier `at` never moves it back."""
+        ...
+
+
+class TicketLookups(Protocol):
+    """What the officers' group reads: see storage/lookups.py."""
+
+    async def by_message(self, chat_id: int, message_id: int) -> Ticket | None:
+        """The ticket whose card, or a message queued about it, is this group message."""
+        ...
+
+    async def by_thread(self, chat_id: int, thread_id: int) -> Ticket | None: ...
+    async def count_open_of_unit(self, unit_id: str) -> int: ...
+    async def overdue_of_unit(
+        self, unit_id: str, *, now: datetime, limit: int, offset: int
+    ) -> list[Ticket]: ...
+    async def count_overdue_of_unit(self, unit_id: str, *, now: datetime) -> int: ...
+    async def unit_stats(
+        self, unit_id: str, *, start: datetime, end: datetime, now: datetime
+    ) -> UnitStats: ...
+
+
+@dataclass(frozen=True, slots=True)
+class UnitStats:
+    """One unit's figures: received and resolved in a period, the rest as of now."""
+
+    received: int = 0
+    waiting: int = 0  # submitted, no decision yet
+    in_progress: int = 0
+    resolved: int = 0
+    resolved_on_time: int = 0
+    overdue: int = 0
+
+
 class UnitOfWork(Protocol):
     tickets: TicketRepository
     citizens: CitizenRepository
@@ -78,6 +167,8 @@ class UnitOfWork(Protocol):
     conversations: ConversationRepository
     processed: ProcessedUpdateRepository
     sequences: SequenceRepository
+    lookups: TicketLookups
+    job_runs: JobRunRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...
