@@ -8,7 +8,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -18,9 +18,14 @@ from bot.domain.clock import Clock, SystemClock
 from bot.domain.deadlines import DeadlinePolicy
 from bot.i18n import Translator
 from bot.services.context import Deps, Limits
+from bot.services.sending import Sender
+from handlers.dispatcher import Dispatcher as CoreDispatcher
 from storage.engine import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.uow import SqlAlchemyUnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from bot.web import WebServer
 
 log = logging.getLogger("nghedan")
 
@@ -59,7 +64,10 @@ class Application:
     config: AppConfig
     engine: AsyncEngine
     deps: Deps
+    core: CoreDispatcher
     components: list[Component] = field(default_factory=list)
+    senders: dict[str, Sender] = field(default_factory=dict)  # channel -> its sender
+    web: WebServer | None = None
 
     async def start(self) -> None:
         for component in self.components:
@@ -87,7 +95,8 @@ async def create_application(
 ) -> Application:
     await upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
-    app = Application(settings, config, engine, build_deps(config, engine, clock=clock))
+    deps = build_deps(config, engine, clock=clock)
+    app = Application(settings, config, engine, deps, build_core(deps))
     for factory in factories if factories is not None else default_factories():
         component = await factory(app)
         if component is not None:
@@ -95,10 +104,17 @@ async def create_application(
     return app
 
 
+def build_core(deps: Deps) -> CoreDispatcher:
+    """The conversations every channel shares."""
+    return CoreDispatcher(deps, private=CitizenConversation(deps))
+
+
 def default_factories() -> list[ComponentFactory]:
+    from bot.channels.factories import telegram_component
+    from bot.scheduler import scheduler_component
     from bot.web import web_component
 
-    return [web_component]
+    return [web_component, telegram_component, scheduler_component]
 
 
 async def serve(settings: Settings, config: AppConfig) -> None:

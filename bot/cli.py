@@ -9,7 +9,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from bot.domain.errors import DomainError
 from bot.domain.kinds import Kind
@@ -20,6 +20,13 @@ def _date(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError as error:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from error
+
+
+def _instant(value: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not an ISO-8601 instant: {value!r}") from error
 
 
 def parser() -> argparse.ArgumentParser:
@@ -38,6 +45,17 @@ def parser() -> argparse.ArgumentParser:
     deadlines.add_argument("--especially-complex", action="store_true")
     deadlines.add_argument("--remote", action="store_true")
     deadlines.add_argument("--second", action="store_true", help="second complaint")
+
+    jobs = commands.add_parser("jobs", help="scheduled jobs")
+    jobs_commands = jobs.add_subparsers(dest="jobs_command", required=True)
+    run_job = jobs_commands.add_parser("run", help="run one job once as of an instant, and exit")
+    run_job.add_argument("job", choices=["deadlines", "weekly-digest", "weekly-reminders"])
+    run_job.add_argument(
+        "--at",
+        type=_instant,
+        required=True,
+        help="ISO-8601 instant, e.g. 2026-11-16T08:00:00+07:00 (no offset: the config's zone)",
+    )
 
     config = commands.add_parser("config", help="configuration tools")
     config_commands = config.add_subparsers(dest="config_command", required=True)
@@ -62,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         asyncio.run(upgrade(settings.database_url))
         print("migrations applied")
         return 0
+    if args.command == "jobs":
+        return asyncio.run(_run_job(settings, config, args.job, args.at))
     if args.command == "run":
         from bot.app import serve
 
@@ -134,4 +154,25 @@ def _config_check(path: str | None) -> int:
             print(line)
         return 1
     print("OK")
+    return 0
+
+
+async def _run_job(settings, config, job: str, at: datetime) -> int:  # type: ignore[no-untyped-def]
+    """`nghedan jobs run JOB --at ISO`: the job as of `at`, its messages queued, then exit."""
+    from bot.app import build_deps
+    from bot.domain.clock import FixedClock
+    from bot.scheduler import JobSettings, run_job
+    from storage.engine import make_engine
+    from storage.migrate import upgrade
+
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=config.tz)
+    await upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        deps = build_deps(config, engine, clock=FixedClock(at))
+        report = await run_job(deps, JobSettings.from_config(config), job, at)
+    finally:
+        await engine.dispose()
+    print(f"{job} as of {at.isoformat()}: {report}")
     return 0
