@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.domain.messages import OutgoingMessage
-from bot.domain.model import Citizen, OutboxMessage, Ticket
+from bot.domain.messages import OutgoingAttachment, OutgoingMessage
+from bot.domain.model import Attachment, Citizen, OutboxMessage, Ticket
 from bot.services.cards import render_card
 from bot.services.context import Deps
 from bot.services.ports import UnitOfWork
@@ -50,7 +51,14 @@ class Notifier:
         )
 
     async def citizen(
-        self, ticket: Ticket, message_id: str, *, key: str, choices: Any = (), **args: Any
+        self,
+        ticket: Ticket,
+        message_id: str,
+        *,
+        key: str,
+        choices: Any = (),
+        attachments: tuple[OutgoingAttachment, ...] = (),
+        **args: Any,
     ) -> bool:
         """Tell the ticket's citizen, in their language, on the channel they filed on."""
         if ticket.citizen_id is None:
@@ -59,7 +67,13 @@ class Notifier:
         if citizen is None or citizen.unreachable_at is not None:
             return False
         return await self.to_citizen(
-            citizen, message_id, key=key, ticket=ticket, choices=choices, **args
+            citizen,
+            message_id,
+            key=key,
+            ticket=ticket,
+            choices=choices,
+            attachments=attachments,
+            **args,
         )
 
     async def to_citizen(
@@ -71,6 +85,7 @@ class Notifier:
         ticket: Ticket | None = None,
         choices: Any = (),
         purpose: str = "citizen",
+        attachments: tuple[OutgoingAttachment, ...] = (),
         **args: Any,
     ) -> bool:
         t = self.deps.translator
@@ -78,7 +93,7 @@ class Notifier:
         return await self._queue(
             channel=citizen.channel,
             chat_id=citizen.external_id,
-            message=OutgoingMessage(text=text, choices=choices),
+            message=OutgoingMessage(text=text, choices=choices, attachments=attachments),
             key=key,
             purpose=purpose,
             ticket=ticket,
@@ -107,15 +122,26 @@ class Notifier:
         return await self.card(ticket, key=key, purpose="card_edit")
 
     async def unit(
-        self, ticket: Ticket, message_id: str, *, key: str, unit_id: str | None = None, **args: Any
+        self,
+        ticket: Ticket,
+        message_id: str,
+        *,
+        key: str,
+        unit_id: str | None = None,
+        attachments: Sequence[Attachment] = (),
+        **args: Any,
     ) -> bool:
         """A message to the unit's group about a ticket, as a reply to its card."""
         unit = self.deps.directory.unit(unit_id or ticket.unit_id)
         text = self.deps.translator(self.unit_locale(), message_id, **args)
+        files = tuple(
+            OutgoingAttachment(kind=a.kind, channel=a.channel, file_id=a.file_id)
+            for a in attachments
+        )
         return await self._queue(
             channel=TELEGRAM,
             chat_id=str(unit.telegram_chat_id),
-            message=OutgoingMessage(text=text),
+            message=OutgoingMessage(text=text, attachments=files),
             key=key,
             purpose="unit",
             ticket=ticket,

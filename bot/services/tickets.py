@@ -3,6 +3,7 @@ transition, write the audit event, queue the notifications it implies, commit.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,7 +19,7 @@ from bot.domain.errors import (
 from bot.domain.kinds import Identity as IdentityRule
 from bot.domain.kinds import Kind, info
 from bot.domain.messages import Choice
-from bot.domain.model import Origin, Ticket, TicketEvent
+from bot.domain.model import Attachment, Origin, Ticket, TicketEvent
 from bot.domain.org import Role
 from bot.domain.routing import route
 from bot.domain.statuses import Status
@@ -31,9 +32,9 @@ from bot.services.ports import UnitOfWork
 RATING_PREFIX = "rate"
 
 
-def rating_choices(ticket: Ticket) -> tuple[tuple[Choice, ...], ...]:
-    stars = tuple(Choice("⭐" * n, f"{RATING_PREFIX}:{ticket.id}:{n}") for n in range(1, 6))
-    return (stars[:3], stars[3:])
+def rating_choices(ticket: Ticket, unsatisfied_label: str) -> tuple[tuple[Choice, ...], ...]:
+    stars = tuple(Choice("⭐" * n, f"{RATING_PREFIX}:{ticket.code}:{n}") for n in range(1, 6))
+    return (stars[:3], stars[3:], (Choice(unsatisfied_label, f"unsat:{ticket.code}"),))
 
 
 class TicketService:
@@ -214,45 +215,90 @@ class TicketService:
             await uow.commit()
             return ticket
 
-    async def provide_info(self, actor: Actor, code: str, text: str) -> Ticket:
-        """The citizen answers "ask for more information": back to accepted, relayed."""
-        text = text.strip()
-        if not text:
-            raise InvalidInput("empty answer", field="text")
+    async def may_submit(self, citizen_id: int) -> bool:
+        """Under the hourly limit of chat submissions."""
+        since = self._now() - timedelta(hours=1)
         async with self.deps.uow() as uow:
-            ticket = await self._load(uow, code)
-            self._require_owner(actor, ticket)
-            previous = ticket.move_to(Status.ACCEPTED, at=self._now())
-            event = await self._record(
-                uow, ticket, actor, "provide_info", previous=previous, note=text
-            )
-            notifier = Notifier(self.deps, uow)
-            await notifier.unit(
-                ticket, "unit-citizen-info", key=f"ev{event.id}:unit", code=ticket.code, text=text
-            )
-            await notifier.card_update(ticket, key=f"ev{event.id}:card")
-            await uow.commit()
-            return ticket
+            recent = await uow.tickets.submitted_since(citizen_id, since)
+        return recent < self.deps.limits.submissions_per_hour
 
-    async def citizen_message(self, actor: Actor, code: str, text: str) -> Ticket:
+    async def provide_info(
+        self, actor: Actor, code: str, text: str, attachments: Sequence[Attachment] = ()
+    ) -> Ticket:
+        """The citizen answers "ask for more information": back to accepted, relayed."""
+        return await self._from_citizen(
+            actor,
+            code,
+            text,
+            attachments,
+            action="provide_info",
+            message_id="unit-citizen-info",
+            target=Status.ACCEPTED,
+        )
+
+    async def citizen_message(
+        self, actor: Actor, code: str, text: str, attachments: Sequence[Attachment] = ()
+    ) -> Ticket:
         """A citizen's message about an open ticket, relayed to the unit (no transition)."""
-        text = text.strip()
-        if not text:
+        return await self._from_citizen(
+            actor,
+            code,
+            text,
+            attachments,
+            action="citizen_message",
+            message_id="unit-citizen-message",
+            target=None,
+        )
+
+    async def _from_citizen(
+        self,
+        actor: Actor,
+        code: str,
+        text: str,
+        attachments: Sequence[Attachment],
+        *,
+        action: str,
+        message_id: str,
+        target: Status | None,
+    ) -> Ticket:
+        text = (text or "").strip()
+        if not text and not attachments:
             raise InvalidInput("empty message", field="text")
         async with self.deps.uow() as uow:
             ticket = await self._load(uow, code)
             self._require_owner(actor, ticket)
-            if not ticket.is_open:
+            now = self._now()
+            if target is not None:
+                previous: Status | None = ticket.move_to(target, at=now)
+            elif not ticket.is_open:
                 raise InvalidInput("ticket closed", field="status", status=str(ticket.status))
-            self._touch(ticket)
-            event = await self._record(uow, ticket, actor, "citizen_message", note=text)
-            await Notifier(self.deps, uow).unit(
+            else:
+                previous = None
+                self._touch(ticket)
+            room = self.deps.limits.max_attachments * 4 - len(ticket.attachments)
+            for attachment in list(attachments)[: max(room, 0)]:
+                attachment.created_at = attachment.created_at or now
+                ticket.attachments.append(attachment)
+            event = await self._record(
+                uow,
                 ticket,
-                "unit-citizen-message",
+                actor,
+                action,
+                previous=previous,
+                note=text or None,
+                attachments=len(attachments),
+            )
+            notifier = Notifier(self.deps, uow)
+            await notifier.unit(
+                ticket,
+                message_id,
                 key=f"ev{event.id}:unit",
                 code=ticket.code,
-                text=text,
+                text=text or "—",
+                attachments=attachments,
             )
+            if target is not None:
+                await notifier.card_update(ticket, key=f"ev{event.id}:card")
             await uow.commit()
             return ticket
 
@@ -591,7 +637,7 @@ class TicketService:
                 unit=self._unit_name(ticket),
                 text=answer,
                 days=self.deps.limits.reopen_days,
-                choices=rating_choices(ticket),
+                choices=rating_choices(ticket, await self._unsatisfied_label(uow, ticket)),
             )
             await notifier.card_update(ticket, key=f"ev{event.id}:card")
             await uow.commit()
@@ -711,6 +757,17 @@ class TicketService:
             await self._record(uow, ticket, actor, "identity_viewed", role=role)
             await uow.commit()
             return ticket
+
+    async def _unsatisfied_label(self, uow: UnitOfWork, ticket: Ticket) -> str:
+        citizen = await uow.citizens.get(ticket.citizen_id) if ticket.citizen_id else None
+        locale = citizen.locale if citizen else None
+        return self.deps.translator.plain(locale, "notify-unsatisfied-button")
+
+    async def awaiting_info(self, citizen_id: int) -> list[Ticket]:
+        """The citizen's tickets on which the unit asked for more information."""
+        async with self.deps.uow() as uow:
+            tickets = await uow.tickets.of_citizen(citizen_id, limit=50, offset=0)
+        return [t for t in tickets if t.status == Status.NEEDS_INFO]
 
     def _unit_name(self, ticket: Ticket) -> str:
         return self.deps.directory.unit(ticket.unit_id).name
