@@ -19,6 +19,7 @@ from bot.domain.deadlines import DeadlinePolicy
 from bot.i18n import Translator
 from bot.services.context import Deps, Limits
 from bot.services.sending import Sender
+from handlers.citizen import CitizenConversation
 from handlers.dispatcher import Dispatcher as CoreDispatcher
 from storage.engine import make_engine, make_session_factory
 from storage.migrate import upgrade

@@ -99,7 +99,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///var/nghedan.db"
     nghedan_config: Path = Path("config/example.yaml")
     web_host: str = "127.0.0.1"
-    web_port: int = Field(default=8080, ge=1, le=65535)
+    web_port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port (tests)
     web_enabled: bool = True
     web_password: SecretStr | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"

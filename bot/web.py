@@ -67,5 +67,5 @@ async def web_component(application: Application) -> WebServer | None:
     if not application.settings.web_enabled:
         return None
     server = WebServer(application)
-    application.web = server  # type: ignore[attr-defined]
+    application.web = server
     return server

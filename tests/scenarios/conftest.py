@@ -1,0 +1,30 @@
+"""Scenario fixtures: the fake Bot API server and the product running against it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.app import Application
+from bot.config import AppConfig
+from bot.domain.clock import FixedClock
+from tests.fakes.telegram_server import FakeTelegramServer
+from tests.support.product import product_settings, running_product
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegramServer]:
+    async with FakeTelegramServer() as server:
+        yield server
+        # Every scenario ends with the fake having seen only valid Bot API requests.
+        assert server.validation_errors == []
+
+
+@pytest.fixture
+async def product(
+    telegram: FakeTelegramServer, database_url: str, app_config: AppConfig, clock: FixedClock
+) -> AsyncIterator[Application]:
+    settings = product_settings(telegram, database_url)
+    async with running_product(settings, app_config, clock=clock) as app:
+        yield app
