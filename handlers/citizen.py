@@ -13,7 +13,7 @@ from bot.i18n import format_date
 from bot.services.citizens import CitizenService
 from bot.services.context import Actor, Deps
 from bot.services.tickets import TicketService
-from handlers.context import Turn, rows
+from handlers.context import Turn, attachment_record, rows
 from handlers.intake import KIND_CODES, Intake
 
 MENU = ("pa", "kg", "kn", "tc", "status", "my", "help")
@@ -393,16 +393,4 @@ class CitizenConversation:
 
 
 def _attachment_dicts(turn: Turn) -> list[dict[str, Any]]:
-    return [
-        {
-            "kind": a.kind,
-            "channel": turn.event.channel,
-            "file_id": a.file_id,
-            "file_unique_id": a.file_unique_id,
-            "mime_type": a.mime_type,
-            "file_name": a.file_name,
-            "size": a.size,
-            "caption": turn.event.text,
-        }
-        for a in turn.event.attachments
-    ]
+    return [attachment_record(turn, a) for a in turn.event.attachments]

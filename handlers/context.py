@@ -8,7 +8,7 @@ from typing import Any
 from bot.domain.messages import Choice, OutgoingMessage, Reply
 from bot.domain.routing import normalize_text
 from bot.i18n import Translator
-from handlers.events import IncomingEvent
+from handlers.events import IncomingAttachment, IncomingEvent
 
 
 @dataclass
@@ -63,3 +63,17 @@ def fold(text: str) -> str:
 
 def rows(choices: list[Choice], width: int = 2) -> tuple[tuple[Choice, ...], ...]:
     return tuple(tuple(choices[i : i + width]) for i in range(0, len(choices), width))
+
+
+def attachment_record(turn: Turn, attachment: IncomingAttachment) -> dict[str, Any]:
+    """What the draft or a ticket keeps of a received file (the platform's file id)."""
+    return {
+        "kind": attachment.kind,
+        "channel": turn.event.channel,
+        "file_id": attachment.file_id,
+        "file_unique_id": attachment.file_unique_id,
+        "mime_type": attachment.mime_type,
+        "file_name": attachment.file_name,
+        "size": attachment.size,
+        "caption": turn.event.text,
+    }

@@ -22,7 +22,7 @@ from bot.services.citizens import CitizenService
 from bot.services.commands import Identity, SubmitTicket
 from bot.services.context import Deps
 from bot.services.tickets import TicketService
-from handlers.context import Turn, rows
+from handlers.context import Turn, attachment_record, rows
 from handlers.phones import display_phone, normalize_vn_phone
 
 
@@ -420,18 +420,7 @@ class Intake:
                 if len(draft["attachments"]) >= limit:
                     self._reask(turn, "intake-attachments-full", max=limit)
                     break
-                draft["attachments"].append(
-                    {
-                        "kind": attachment.kind,
-                        "channel": turn.event.channel,
-                        "file_id": attachment.file_id,
-                        "file_unique_id": attachment.file_unique_id,
-                        "mime_type": attachment.mime_type,
-                        "file_name": attachment.file_name,
-                        "size": attachment.size,
-                        "caption": turn.event.text,
-                    }
-                )
+                draft["attachments"].append(attachment_record(turn, attachment))
                 self._reask(
                     turn,
                     f"intake-attachment-received-{attachment.kind}",
