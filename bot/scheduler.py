@@ -157,6 +157,10 @@ class Scheduler:
                 await self._catch_up
             self._catch_up = None
 
+    async def caught_up(self) -> list[str]:
+        """Wait for the start-up catch-up; the jobs it ran."""
+        return await self._catch_up if self._catch_up is not None else []
+
     @property
     def jobs(self) -> list[str]:
         return [job.id for job in self._scheduler.get_jobs()] if self._scheduler else []
