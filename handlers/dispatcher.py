@@ -7,6 +7,7 @@ transaction, so a redelivered update after a crash is recognised.
 
 from __future__ import annotations
 
+import copy
 import logging
 from typing import Protocol
 
@@ -61,7 +62,9 @@ class Dispatcher:
             log.info("%s update %s seen before; skipped", event.channel, event.update_id)
             return Reply()
         state = await self.conversations.load(event.channel, state_key(event))
-        payload = dict(state.payload)
+        # Deep: a draft's nested lists change in place, and the saved state is compared
+        # against the loaded one to decide whether to write.
+        payload = copy.deepcopy(state.payload)
         turn = Turn(
             event=event,
             payload=payload,
