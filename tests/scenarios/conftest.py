@@ -21,10 +21,20 @@ async def telegram() -> AsyncIterator[FakeTelegramServer]:
         assert server.validation_errors == []
 
 
+@pytest.fixture(params=["aiogram", "ptb"])
+def framework(request: pytest.FixtureRequest) -> str:
+    """TELEGRAM_FRAMEWORK: every scenario runs on both Telegram libraries."""
+    return str(request.param)
+
+
 @pytest.fixture
 async def product(
-    telegram: FakeTelegramServer, database_url: str, app_config: AppConfig, clock: FixedClock
+    telegram: FakeTelegramServer,
+    database_url: str,
+    app_config: AppConfig,
+    clock: FixedClock,
+    framework: str,
 ) -> AsyncIterator[Application]:
-    settings = product_settings(telegram, database_url)
+    settings = product_settings(telegram, database_url, telegram_framework=framework)
     async with running_product(settings, app_config, clock=clock) as app:
         yield app
