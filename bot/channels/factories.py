@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from bot.channels.zalo.component import zalo_component as zalo_component
+
 if TYPE_CHECKING:
     from bot.app import Application, Component
 
