@@ -93,7 +93,7 @@ async def deadline_sweep(
     now: datetime,
     *,
     thresholds: Sequence[int] = (3, 1),
-    batch: int = 500,
+    batch: int = 2000,
 ) -> SweepReport:
     """Queue the reminders and escalations due as of `now`; close expired resolved tickets.
 
