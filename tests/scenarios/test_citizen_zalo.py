@@ -3,6 +3,7 @@ by long polling and by webhook (the product's own web server on a free port)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from functools import partial
 from typing import Any
@@ -15,6 +16,7 @@ from bot.channels.zalo.component import zalo_component
 from bot.config import AppConfig, Settings
 from bot.domain.clock import FixedClock
 from bot.domain.messages import OutgoingMessage
+from bot.domain.model import OutboxMessage
 from bot.services.context import Actor
 from bot.services.sending import Destination
 from bot.services.tickets import TicketService
@@ -170,11 +172,8 @@ async def test_stickers_and_files_are_answered_in_words(
     await zalo.wait_for_message(lan, has("chưa đọc được loại tin này"))
 
 
-async def test_the_unit_answers_reach_the_citizen_on_zalo(
-    zalo: FakeZaloServer, product: Application
-) -> None:
-    lan = zalo.add_user("Lan")
-    await file_phan_anh(zalo, lan)
+async def answer_the_ticket(product: Application, lan: ZaloUser) -> list[OutboxMessage]:
+    """The unit accepts and resolves PA26-00001; the rows queued for the citizen."""
     tickets = TicketService(product.deps)
     async with product.deps.uow() as uow:
         ticket = await uow.tickets.by_code("PA26-00001")
@@ -182,32 +181,57 @@ async def test_the_unit_answers_reach_the_citizen_on_zalo(
     officer = min(product.deps.directory.unit(ticket.unit_id).officers)
     await tickets.accept(Actor.staff(officer), "PA26-00001")
     await tickets.resolve(Actor.staff(officer), "PA26-00001", "Đã vá ổ gà <ngày 17/11>.")
-
-    # The delivery worker (bot/delivery.py) sends what the services queued; here the rows
-    # go through the Zalo sender the product registered, as the worker would.
     async with product.deps.uow() as uow:
         rows = await uow.outbox.pending(now=product.deps.clock.now(), limit=100)
     mine = [row for row in rows if row.channel == "zalo"]
-    assert mine and all(row.chat_id == lan.id for row in mine)
-    sender = product.senders["zalo"]
-    for row in mine:
-        await sender.send(Destination(row.chat_id), OutgoingMessage.from_dict(row.payload))
+    assert len(mine) == 2 and all(row.chat_id == lan.id for row in mine)
+    return mine
+
+
+async def assert_the_citizen_was_told(zalo: FakeZaloServer, lan: ZaloUser) -> None:
     accepted = await zalo.wait_for_message(lan, has("thụ lý"))
     assert "<b>" not in accepted["text"] and "PA26-00001" in accepted["text"]
     resolved = await zalo.wait_for_message(lan, has("Đã vá ổ gà <ngày 17/11>."))
     assert "\n1. " in resolved["text"]  # the rating choices, numbered
 
 
-async def test_a_message_delivered_twice_is_answered_once(
+async def test_queued_notifications_render_on_zalo(
     zalo: FakeZaloServer, product: Application
 ) -> None:
     lan = zalo.add_user("Lan")
-    update = zalo.send_text(lan, "/help")
-    await zalo.wait_for_message(lan)
-    zalo.inject_update(update)
-    zalo.send_text(lan, "/start")
-    await zalo.wait_for_message(lan, has("Bạn muốn làm gì"))
-    assert len(zalo.messages_in(lan)) == 3  # help, welcome, menu: the repeat was skipped
+    await file_phan_anh(zalo, lan)
+    rows = await answer_the_ticket(product, lan)
+    # What the delivery worker does with each row: the channel's registered sender.
+    sender = product.senders["zalo"]
+    for row in rows:
+        await sender.send(Destination(row.chat_id), OutgoingMessage.from_dict(row.payload))
+    await assert_the_citizen_was_told(zalo, lan)
+
+
+async def test_the_delivery_worker_sends_notifications_to_zalo(
+    zalo: FakeZaloServer, product: Application
+) -> None:
+    delivery = pytest.importorskip("bot.delivery")  # written in parallel
+    lan = zalo.add_user("Lan")
+    await file_phan_anh(zalo, lan)
+    rows = await answer_the_ticket(product, lan)
+    worker = delivery.DeliveryWorker(
+        engine=product.engine, deps=product.deps, senders=product.senders, poll_interval=0.05
+    )
+    await worker.start()
+    try:
+        await assert_the_citizen_was_told(zalo, lan)
+        ids = {row.id for row in rows}
+        for _ in range(100):
+            async with product.deps.uow() as uow:
+                pending = await uow.outbox.pending(now=product.deps.clock.now(), limit=100)
+            if not ids & {row.id for row in pending}:
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the rows were sent but not marked sent")
+    finally:
+        await worker.stop()
 
 
 async def test_webhook_with_a_wrong_or_missing_secret_is_refused(
