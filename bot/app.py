@@ -111,11 +111,17 @@ def build_core(deps: Deps) -> CoreDispatcher:
 
 
 def default_factories() -> list[ComponentFactory]:
-    from bot.channels.factories import telegram_component, zalo_component
+    from bot.channels.factories import telegram_component, webchat_component, zalo_component
     from bot.scheduler import scheduler_component
     from bot.web import web_component
 
-    return [web_component, telegram_component, zalo_component, scheduler_component]
+    return [
+        web_component,
+        webchat_component,
+        telegram_component,
+        zalo_component,
+        scheduler_component,
+    ]
 
 
 async def serve(settings: Settings, config: AppConfig) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.channels.zalo.component import zalo_component as zalo_component
@@ -49,3 +50,30 @@ async def telegram_component(app: Application, *, polling_timeout: int = 25) -> 
         channel.mount(app.web.app, path)  # type: ignore[attr-defined]
     app.senders["telegram"] = channel.sender  # type: ignore[attr-defined]
     return channel
+
+
+async def webchat_component(app: Application, *, data_dir: Path = Path("var")) -> Component | None:
+    """The web chat on the product's web server; it plays the units' groups unless Telegram
+    is on (then the Telegram factory, which runs later, registers its own sender)."""
+    if app.web is None:
+        return None
+    from bot.channels.webchat import WebChat
+    from bot.services.board import TicketBoard
+
+    settings = app.settings
+    password = settings.web_password.get_secret_value() if settings.web_password else None
+    chat = WebChat(
+        core=app.core,
+        translator=app.deps.translator,
+        directory=app.deps.directory,
+        board=TicketBoard(app.deps),
+        now=app.deps.clock.now,
+        data_dir=data_dir,
+        password=password,
+        groups_here=not settings.telegram_enabled,
+    )
+    chat.mount(app.web.app)
+    app.senders["web"] = chat.sender
+    if not settings.telegram_enabled:
+        app.senders["telegram"] = chat.sender
+    return chat

@@ -1,0 +1,70 @@
+## The local web chat page (bot/channels/webchat): labels, tabs and hints
+
+web-title = Nghe dân nói
+web-subtitle = Trial run on this computer
+web-language = Language
+web-tab-chat = Chat
+web-tab-citizen = Citizen
+web-tab-group = Unit group
+web-tab-tickets = Tickets
+
+web-citizen-title = A citizen's phone
+web-citizen-hint = You play a citizen. Press “Start” and follow the bot to send a report or a petition.
+web-bot-name = Nghe dân nói bot
+web-start = Start
+web-new-citizen = Another citizen
+web-new-citizen-confirm = Start again as a new citizen? The current conversation stays saved.
+web-typing = typing…
+web-you = You
+
+web-group-title = The unit's working group
+web-group-hint = You play an officer of the unit. Use the buttons under a ticket card; press “Reply” on a message to answer the citizen.
+web-unit = Unit
+web-officer = Officer
+web-head = head of unit
+web-group-empty = No messages in this group yet. When a citizen's ticket comes to this unit, its card appears here.
+web-groups-on-telegram = Telegram is on: units work in their own Telegram groups, not here.
+
+web-type-message = Type a message…
+web-type-answer = Type your answer…
+web-send = Send
+web-attach = Send a photo
+web-location = Send a location
+web-location-title = Send a location
+web-latitude = Latitude
+web-longitude = Longitude
+web-location-pick = Or pick a ward or commune to fill in its coordinates:
+web-location-here = Use this device's location
+web-location-send = Send this location
+web-location-invalid = Latitude must be between -90 and 90, longitude between -180 and 180.
+web-phone-label = Your phone number
+web-phone-send = Send phone number
+web-cancel = Cancel
+web-close = Close
+web-reply = Reply
+web-replying-to = Replying to:
+web-reply-cancel = Stop replying
+web-edited = edited
+web-photo = Photo
+web-document = Document
+web-file-elsewhere = This file is on another channel and cannot be shown here.
+web-shared-location = Location sent
+web-shared-contact = Phone number sent
+web-sending = Sending…
+web-send-failed = Not sent. Please try again.
+web-upload-failed = The file was not sent. Only JPG, PNG, WEBP or GIF pictures and PDF files under 20 MB.
+web-connection-lost = Connection to the server lost, reconnecting…
+
+web-tickets-title = Tickets
+web-tickets-note = Every open ticket of every unit, and every ticket sent by the citizen in this browser. Read only.
+web-tickets-empty = No tickets yet.
+web-tickets-refresh = Refresh
+web-col-code = Code
+web-col-kind = Kind
+web-col-status = Status
+web-col-unit = Unit in charge
+web-col-received = Received
+web-col-decision-due = Decision due
+web-col-resolution-due = Resolution due
+web-overdue = Overdue
+web-mine = Yours

@@ -1,0 +1,70 @@
+## The local web chat page (bot/channels/webchat): labels, tabs and hints
+
+web-title = Nghe dân nói
+web-subtitle = Bản dùng thử trên máy này
+web-language = Ngôn ngữ
+web-tab-chat = Trò chuyện
+web-tab-citizen = Người dân
+web-tab-group = Nhóm đơn vị
+web-tab-tickets = Danh sách hồ sơ
+
+web-citizen-title = Điện thoại của người dân
+web-citizen-hint = Bạn đóng vai một người dân. Bấm “Bắt đầu” rồi làm theo hướng dẫn của bot để gửi phản ánh, kiến nghị.
+web-bot-name = Bot Nghe dân nói
+web-start = Bắt đầu
+web-new-citizen = Người dân khác
+web-new-citizen-confirm = Bắt đầu lại với một người dân mới? Cuộc trò chuyện hiện tại vẫn được lưu.
+web-typing = đang soạn tin…
+web-you = Bạn
+
+web-group-title = Nhóm làm việc của đơn vị
+web-group-hint = Bạn đóng vai cán bộ của đơn vị. Bấm các nút dưới thẻ hồ sơ để xử lý; bấm “Trả lời” trên một tin để trả lời người dân.
+web-unit = Đơn vị
+web-officer = Cán bộ
+web-head = lãnh đạo đơn vị
+web-group-empty = Chưa có tin nào trong nhóm này. Khi người dân gửi hồ sơ về đơn vị, thẻ hồ sơ sẽ hiện ở đây.
+web-groups-on-telegram = Telegram đang bật: các đơn vị làm việc trong nhóm Telegram của mình, không phải ở đây.
+
+web-type-message = Nhập tin nhắn…
+web-type-answer = Nhập câu trả lời…
+web-send = Gửi
+web-attach = Gửi ảnh
+web-location = Gửi vị trí
+web-location-title = Gửi vị trí
+web-latitude = Vĩ độ
+web-longitude = Kinh độ
+web-location-pick = Hoặc bấm chọn một phường, xã để điền tọa độ:
+web-location-here = Dùng vị trí của máy này
+web-location-send = Gửi vị trí này
+web-location-invalid = Vĩ độ phải từ -90 đến 90, kinh độ từ -180 đến 180.
+web-phone-label = Số điện thoại của bạn
+web-phone-send = Gửi số điện thoại
+web-cancel = Hủy
+web-close = Đóng
+web-reply = Trả lời
+web-replying-to = Đang trả lời tin:
+web-reply-cancel = Bỏ trả lời
+web-edited = đã sửa
+web-photo = Ảnh
+web-document = Tài liệu
+web-file-elsewhere = Tệp này ở kênh khác, không xem được ở đây.
+web-shared-location = Đã gửi vị trí
+web-shared-contact = Đã gửi số điện thoại
+web-sending = Đang gửi…
+web-send-failed = Chưa gửi được. Vui lòng thử lại.
+web-upload-failed = Chưa gửi được tệp. Chỉ nhận ảnh JPG, PNG, WEBP, GIF hoặc tệp PDF, dưới 20 MB.
+web-connection-lost = Mất kết nối với máy chủ, đang thử kết nối lại…
+
+web-tickets-title = Danh sách hồ sơ
+web-tickets-note = Gồm mọi hồ sơ đang xử lý của các đơn vị, và mọi hồ sơ do người dân ở trình duyệt này gửi. Chỉ để xem.
+web-tickets-empty = Chưa có hồ sơ nào.
+web-tickets-refresh = Làm mới
+web-col-code = Mã hồ sơ
+web-col-kind = Loại
+web-col-status = Trạng thái
+web-col-unit = Đơn vị xử lý
+web-col-received = Tiếp nhận lúc
+web-col-decision-due = Hạn thụ lý
+web-col-resolution-due = Hạn giải quyết
+web-overdue = Quá hạn
+web-mine = Của bạn
