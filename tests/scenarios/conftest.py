@@ -28,13 +28,20 @@ def framework(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
+async def clean_database(engine: object, database_url: str) -> str:
+    """The test database, emptied: PostgreSQL is shared between tests, and every fake
+    server numbers its updates from 1, so old processed-update ids would hide new ones."""
+    return database_url
+
+
+@pytest.fixture
 async def product(
     telegram: FakeTelegramServer,
-    database_url: str,
+    clean_database: str,
     app_config: AppConfig,
     clock: FixedClock,
     framework: str,
 ) -> AsyncIterator[Application]:
-    settings = product_settings(telegram, database_url, telegram_framework=framework)
+    settings = product_settings(telegram, clean_database, telegram_framework=framework)
     async with running_product(settings, app_config, clock=clock) as app:
         yield app

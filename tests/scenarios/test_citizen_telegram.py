@@ -291,9 +291,13 @@ async def test_stale_button_changes_nothing(
 
 
 async def test_restart_in_the_middle_of_intake(
-    telegram: FakeTelegramServer, database_url: str, app_config: AppConfig, clock: FixedClock
+    telegram: FakeTelegramServer,
+    clean_database: str,
+    app_config: AppConfig,
+    clock: FixedClock,
+    framework: str,
 ) -> None:
-    settings = product_settings(telegram, database_url)
+    settings = product_settings(telegram, clean_database, telegram_framework=framework)
     quan = TelegramUser(telegram, "Quân")
     async with running_product(settings, app_config, clock=clock):
         await start_kind(quan, "phản ánh")
