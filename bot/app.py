@@ -18,9 +18,11 @@ from bot.domain.clock import Clock, SystemClock
 from bot.domain.deadlines import DeadlinePolicy
 from bot.i18n import Translator
 from bot.services.context import Deps, Limits
+from bot.services.offline import OfflineLinkService
 from bot.services.sending import Sender
 from handlers.citizen import CitizenConversation
 from handlers.dispatcher import Dispatcher as CoreDispatcher
+from handlers.officer import OfficerConversation, StaffPrivateConversation
 from storage.engine import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.uow import SqlAlchemyUnitOfWorkFactory
