@@ -109,7 +109,12 @@ async def create_application(
 
 def build_core(deps: Deps) -> CoreDispatcher:
     """The conversations every channel shares."""
-    return CoreDispatcher(deps, private=CitizenConversation(deps))
+    return CoreDispatcher(
+        deps,
+        private=CitizenConversation(deps, link_offline=OfflineLinkService(deps).link_offline),
+        group=OfficerConversation(deps),
+        staff=StaffPrivateConversation(deps),
+    )
 
 
 def default_factories() -> list[ComponentFactory]:
