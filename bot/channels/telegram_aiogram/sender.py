@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import logging
+from collections.abc import Awaitable
+from typing import TypeVar
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
@@ -44,6 +46,8 @@ from bot.services.sending import (
 
 log = logging.getLogger("nghedan.telegram")
 
+T = TypeVar("T")
+
 TEXT_LIMIT = 4096  # Bot API sendMessage; counted after entity parsing, so raw length is safe
 CAPTION_LIMIT = 1024
 
@@ -79,8 +83,28 @@ class AiogramSender:
         self.bot = bot
 
     async def send(self, destination: Destination, message: OutgoingMessage) -> Sent:
+        return await self._translated(self._send(destination, message))
+
+    async def open_topic(self, chat_id: str, name: str) -> int:
+        """A new forum topic (createForumTopic, needs `can_manage_topics`); its thread id."""
+        topic = await self._translated(
+            self.bot.create_forum_topic(chat_id=int(chat_id), name=name)
+        )
+        return int(topic.message_thread_id)
+
+    async def rename_topic(self, chat_id: str, thread_id: int, name: str) -> None:
+        await self._translated(
+            self.bot.edit_forum_topic(chat_id=int(chat_id), message_thread_id=thread_id, name=name)
+        )
+
+    async def close_topic(self, chat_id: str, thread_id: int) -> None:
+        await self._translated(
+            self.bot.close_forum_topic(chat_id=int(chat_id), message_thread_id=thread_id)
+        )
+
+    async def _translated(self, call: Awaitable[T]) -> T:
         try:
-            return await self._send(destination, message)
+            return await call
         except TelegramRetryAfter as error:
             raise RetryLater(float(error.retry_after), error.message) from error
         except TelegramMigrateToChat as error:
