@@ -119,6 +119,7 @@ def build_core(deps: Deps) -> CoreDispatcher:
 
 def default_factories() -> list[ComponentFactory]:
     from bot.channels.factories import telegram_component, webchat_component, zalo_component
+    from bot.delivery import delivery_component
     from bot.scheduler import scheduler_component
     from bot.web import web_component
 
@@ -128,6 +129,7 @@ def default_factories() -> list[ComponentFactory]:
         telegram_component,
         zalo_component,
         scheduler_component,
+        delivery_component,  # after the channels: it sends through their senders
     ]
 
 
