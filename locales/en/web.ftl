@@ -25,11 +25,12 @@ web-head = head of unit
 web-group-empty = No messages in this group yet. When a citizen's ticket comes to this unit, its card appears here.
 web-groups-on-telegram = Telegram is on: units work in their own Telegram groups, not here.
 
-web-type-message = Type a message…
+web-type-message = Type here…
 web-type-answer = Type your answer…
 web-send = Send
 web-attach = Send a photo
 web-location = Send a location
+web-place = Place
 web-location-title = Send a location
 web-latitude = Latitude
 web-longitude = Longitude

@@ -30,6 +30,7 @@ web-type-answer = Nhập câu trả lời…
 web-send = Gửi
 web-attach = Gửi ảnh
 web-location = Gửi vị trí
+web-place = Vị trí
 web-location-title = Gửi vị trí
 web-latitude = Vĩ độ
 web-longitude = Kinh độ
