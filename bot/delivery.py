@@ -85,9 +85,9 @@ class Pace:
         self._in_flight = 0
         self._held_until = 0.0
 
-    def fill(self) -> None:
-        """Act as if the limit had just been used up."""
-        self._done.extend([self._now()] * (self.limit - len(self._done)))
+    def fill(self, calls: int) -> None:
+        """Count `calls` made elsewhere just now (by a worker before this one)."""
+        self._done.extend([self._now()] * max(0, min(calls, self.limit - len(self._done))))
 
     def _now(self) -> float:
         return asyncio.get_running_loop().time()
@@ -228,9 +228,16 @@ class DeliveryWorker:
 
     # -- lifecycle ---------------------------------------------------------------------------
     async def start(self) -> None:
-        # Telegram counts per bot, not per process: a worker just restarted cannot know what
-        # the one before it sent in the last second, so it starts as if that was the limit.
-        self.paces.overall.fill()
+        # Telegram counts per bot, not per process: what a worker before this one sent in the
+        # last second, or may still have on the wire, uses up this second's allowance.
+        try:
+            recent = await self.store.recent_calls(
+                now=self.deps.clock.now(), window=timedelta(seconds=1)
+            )
+        except Exception:
+            log.exception("delivery: could not read recent sends; starting cautiously")
+            recent = self.config.global_per_second
+        self.paces.overall.fill(recent)
         self._task = asyncio.create_task(self._run(), name="delivery")
 
     async def stop(self) -> None:
@@ -249,6 +256,7 @@ class DeliveryWorker:
 
     # -- the loop ----------------------------------------------------------------------------
     async def _run(self) -> None:
+        outage = 0
         try:
             while True:
                 await self._warn_unsent_channels()
@@ -262,9 +270,12 @@ class DeliveryWorker:
                             limit=room,
                             channels=frozenset(self.senders),
                         )
+                        outage = 0
                     except Exception:
-                        log.exception("delivery: could not read the outbox; retrying")
-                        rows = []
+                        outage += 1
+                        log.exception("delivery: could not read the outbox (%d)", outage)
+                        await asyncio.sleep(min(30.0, self.poll_interval * 2**outage))
+                        continue
                     claimed = len(rows)
                     loop = asyncio.get_running_loop()
                     for row in rows:

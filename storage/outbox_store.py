@@ -148,6 +148,18 @@ class OutboxStore:
             for row in rows
         ]
 
+    async def recent_calls(self, *, now: datetime, window: timedelta) -> int:
+        """Rows sent within `window` before `now`, plus rows leased and unsent (perhaps on the
+        wire in another worker, or in one that just died)."""
+        query = select(func.count()).where(
+            or_(
+                _outbox.c.sent_at >= now - window,
+                and_(_pending(), _outbox.c.locked_until > now),
+            )
+        )
+        async with self.engine.connect() as connection:
+            return int((await connection.execute(query)).scalar_one())
+
     async def release(self, row_ids: list[int]) -> None:
         """Give back rows claimed but not attempted (a clean stop), so they go out at once."""
         if not row_ids:
