@@ -30,7 +30,7 @@ class CitizenConversation:
 
     async def __call__(self, turn: Turn) -> None:
         event = turn.event
-        citizen = await self.citizens.ensure(event.channel, event.chat_id)
+        citizen = turn.citizen or await self.citizens.ensure(event.channel, event.chat_id)
         assert citizen.id is not None
         command = event.command
         if command is not None:

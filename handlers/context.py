@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.domain.messages import Choice, OutgoingMessage, Reply
+from bot.domain.model import Citizen
 from bot.domain.routing import normalize_text
 from bot.i18n import Translator
 from handlers.events import IncomingAttachment, IncomingEvent
@@ -19,6 +20,7 @@ class Turn:
     t: Translator
     reply: Reply = field(default_factory=Reply)
     forget: bool = False
+    citizen: Citizen | None = None  # set for private chats
 
     def say(self, message_id: str, **args: Any) -> str:
         return self.t(self.locale, message_id, **args)

@@ -11,11 +11,11 @@ import copy
 import logging
 from typing import Protocol
 
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, DuplicateRecord
 from bot.domain.messages import Reply
 from bot.services.citizens import CitizenService
 from bot.services.context import Deps
-from bot.services.conversations import ConversationService
+from bot.services.conversations import ConversationService, OpenedTurn
 from handlers.context import Turn
 from handlers.events import IncomingEvent
 
@@ -56,20 +56,22 @@ class Dispatcher:
         self.staff = staff
 
     async def handle(self, event: IncomingEvent) -> Reply:
-        if event.update_id is not None and await self.conversations.seen(
-            event.channel, event.update_id
-        ):
+        opened = await self._open(event)
+        if opened.seen:
             log.info("%s update %s seen before; skipped", event.channel, event.update_id)
             return Reply()
-        state = await self.conversations.load(event.channel, state_key(event))
+        state = opened.state
         # Deep: a draft's nested lists change in place, and the saved state is compared
         # against the loaded one to decide whether to write.
         payload = copy.deepcopy(state.payload)
         turn = Turn(
             event=event,
             payload=payload,
-            locale=await self._locale(event),
+            locale=opened.citizen.locale
+            if opened.citizen
+            else self.deps.translator.default_locale,
             t=self.deps.translator,
+            citizen=opened.citizen,
         )
         conversation: Conversation | None = self.private if event.is_private else self.group
         if event.is_private and self.staff is not None and self.staff.wants(turn):
@@ -86,13 +88,27 @@ class Dispatcher:
             log.warning("conversation %s moved on concurrently", state_key(event))
         return turn.reply
 
-    async def _locale(self, event: IncomingEvent) -> str:
-        if not event.is_private:
-            return self.deps.translator.default_locale
-        citizen = await self.citizens.ensure(
-            event.channel, event.chat_id, locale=_locale_hint(event.sender.language_code)
-        )
-        return citizen.locale
+    async def _open(self, event: IncomingEvent) -> OpenedTurn:
+        hint = _locale_hint(event.sender.language_code)
+        chat = event.chat_id if event.is_private else None
+        try:
+            return await self.conversations.open_turn(
+                event.channel,
+                state_key(event),
+                update_id=event.update_id,
+                citizen_chat=chat,
+                locale_hint=hint,
+            )
+        except DuplicateRecord:
+            # Two first messages of one new citizen at once: the other created the row.
+            await self.citizens.ensure(event.channel, event.chat_id, locale=hint)
+            return await self.conversations.open_turn(
+                event.channel,
+                state_key(event),
+                update_id=event.update_id,
+                citizen_chat=chat,
+                locale_hint=hint,
+            )
 
 
 def _locale_hint(language_code: str | None) -> str | None:

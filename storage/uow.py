@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Self
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.domain.errors import ConcurrentUpdate
+from bot.domain.errors import ConcurrentUpdate, DuplicateRecord
 from storage.lookups import SqlAlchemyTicketLookups
 from storage.repositories import (
     SqlAlchemyCitizenRepository,
@@ -53,6 +53,9 @@ class SqlAlchemyUnitOfWork:
         except StaleDataError as error:
             await self.session.rollback()
             raise ConcurrentUpdate(str(error)) from error
+        except IntegrityError as error:
+            await self.session.rollback()
+            raise DuplicateRecord(str(error.orig)) from error
         except DBAPIError as error:
             await self.session.rollback()
             if _is_serialization_failure(error):

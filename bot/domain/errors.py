@@ -50,3 +50,9 @@ class ConfigError(DomainError):
 
 class RateLimited(DomainError):
     message_id = "error-rate-limited"
+
+
+class DuplicateRecord(DomainError):
+    """A unique key was taken by a concurrent transaction (e.g. two first messages)."""
+
+    message_id = "error-concurrent-update"

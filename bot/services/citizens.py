@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.errors import ConcurrentUpdate, InvalidInput
+from bot.domain.errors import ConcurrentUpdate, DuplicateRecord, InvalidInput
 from bot.domain.model import Citizen
 from bot.i18n import LOCALES
 from bot.services.commands import Identity
@@ -31,7 +31,7 @@ class CitizenService:
                 uow.citizens.add(citizen)
                 try:
                     await uow.commit()
-                except Exception:  # a concurrent first message created it: read it back
+                except DuplicateRecord:  # a concurrent first message created it: read it back
                     continue
                 return citizen
         raise ConcurrentUpdate("citizen could not be created")

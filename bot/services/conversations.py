@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from bot.domain.model import ConversationState
+from bot.domain.model import Citizen, ConversationState
+from bot.i18n import LOCALES
 from bot.services.context import Deps
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedTurn:
+    seen: bool  # the update was handled and committed before
+    state: ConversationState
+    citizen: Citizen | None  # the private chat's citizen, created on first contact
 
 
 class ConversationService:
@@ -18,6 +27,39 @@ class ConversationService:
             if state is None:
                 return ConversationState(channel=channel, chat_id=chat_id, payload={}, version=0)
             return state
+
+    async def open_turn(
+        self,
+        channel: str,
+        state_key: str,
+        *,
+        update_id: str | None,
+        citizen_chat: str | None,
+        locale_hint: str | None = None,
+    ) -> OpenedTurn:
+        """Everything a turn starts from, in one transaction (it runs for every update)."""
+        async with self.deps.uow() as uow:
+            if update_id is not None and await uow.processed.exists(channel, update_id):
+                empty = ConversationState(channel=channel, chat_id=state_key, payload={})
+                return OpenedTurn(True, empty, None)
+            state = await uow.conversations.load(channel, state_key) or ConversationState(
+                channel=channel, chat_id=state_key, payload={}, version=0
+            )
+            citizen = None
+            if citizen_chat is not None:
+                citizen = await uow.citizens.by_external(channel, citizen_chat)
+                if citizen is None:
+                    citizen = Citizen(
+                        channel=channel,
+                        external_id=citizen_chat,
+                        locale=locale_hint
+                        if locale_hint in LOCALES
+                        else self.deps.translator.default_locale,
+                        created_at=self.deps.clock.now(),
+                    )
+                    uow.citizens.add(citizen)
+                    await uow.commit()
+            return OpenedTurn(False, state, citizen)
 
     async def seen(self, channel: str, update_id: str) -> bool:
         """Whether this update was processed and committed before."""
