@@ -1300,11 +1300,14 @@ class FakeTelegramServer:
         bot_is_admin: bool = True,
         bot_can_manage_topics: bool = True,
         members: Iterable[FakeUser | int] = (),
+        chat_id: int | None = None,
     ) -> FakeChat:
-        """A group; ``forum=True`` makes a forum supergroup (topics)."""
+        """A group; ``forum=True`` makes a forum supergroup (topics). ``chat_id`` picks its id
+        (a unit's configured group)."""
         supergroup = forum if supergroup is None else supergroup or forum
         serial = next(self._ids)
-        chat_id = -(1000000000000 + serial) if supergroup else -(4000000000 + serial)
+        if chat_id is None:
+            chat_id = -(1000000000000 + serial) if supergroup else -(4000000000 + serial)
         chat = FakeChat(
             id=chat_id,
             type="supergroup" if supergroup else "group",
