@@ -57,6 +57,14 @@ class Unit:
         update = self.server.press_button(self.people[who], current, button_data(current, label))
         return str(update["callback_query"]["id"])
 
+    async def card_shows(self, card: dict[str, Any], fragment: str) -> None:
+        """Wait until the card, edited in place, shows `fragment`."""
+        await self.server.wait_for(
+            lambda: fragment in self.current(card).get("text", ""),
+            timeout=8,
+            description=f"the card to show {fragment!r}",
+        )
+
     async def answer(self, query_id: str) -> str:
         answer = await self.server.wait_for_callback_answer(query_id, timeout=8)
         return str(answer.get("text") or "")
@@ -112,10 +120,7 @@ async def test_full_cycle_in_the_group(telegram: FakeTelegramServer, working: Ap
     unit.press("Thu", card, "Tiếp nhận")
     accepted = await lan.expect("thụ lý")
     assert code in accepted["text"]
-    await telegram.wait_for(
-        lambda: "Đang giải quyết" in unit.current(card).get("text", ""),
-        description="the card's status line edited in place",
-    )
+    await unit.card_shows(card, "Đang giải quyết")
     unit.say("Thu", "Đội duy tu sẽ vá ổ gà trong tuần này.", reply_to=card)
     reply = await lan.expect("Đội duy tu")
     assert "UBND Phường Hải Châu" in reply["text"] and "Thu" not in reply["text"]
@@ -242,3 +247,60 @@ async def test_to_cao_never_shows_the_denouncer_in_the_group(
     for text in group_texts:
         for secret in secrets:
             assert secret not in text
+
+
+async def test_more_information_with_a_photo_then_reopen(
+    telegram: FakeTelegramServer, working: Application
+) -> None:
+    unit = Unit(telegram, HAI_CHAU, "UBND Phường Hải Châu", {"Thu": 200052})
+    lan = TelegramUser(telegram, "Lan")
+    code = await file_pothole(lan)
+    card = await unit.expect(code)
+    unit.press("Thu", card, "Tiếp nhận")
+    await lan.expect("thụ lý")
+    await unit.card_shows(card, "Đang giải quyết")
+    unit.press("Thu", card, "Yêu cầu bổ sung")
+    prompt = await unit.expect("cần người dân bổ sung")
+    unit.say("Thu", "Xin gửi ảnh chụp ổ gà và cho biết số nhà gần nhất.", reply_to=prompt)
+    asked = await lan.expect("Xin gửi ảnh chụp")
+    assert "bổ sung" in asked["text"]
+    lan.send_photo("Trước số nhà 12")
+    await lan.expect("Đã chuyển thông tin")
+    relayed = await unit.expect("Trước số nhà 12")
+    assert relayed.get("reply_to_message", {}).get("message_id") == card["message_id"]
+    await telegram.wait_for(
+        lambda: any("photo" in m for m in telegram.messages_in(unit.chat.id)),
+        description="the citizen's photo relayed into the group",
+    )
+    await unit.card_shows(card, "Đang giải quyết")
+    unit.press("Thu", card, "Đã giải quyết")
+    prompt = await unit.expect("Nhập kết quả")
+    unit.say("Thu", "Đã vá ổ gà.", reply_to=prompt)
+    resolved = await lan.expect("đã giải quyết")
+    lan.press("Chưa hài lòng", resolved)
+    await lan.expect("vì sao chưa hài lòng")
+    lan.say("Vá xong nhưng lại lún sau một trận mưa.")
+    await lan.expect("mở lại")
+    reopened = await unit.expect("lún sau một trận mưa")
+    assert code in reopened["text"]
+
+
+async def test_guidance_and_rejection_reach_the_citizen(
+    telegram: FakeTelegramServer, working: Application
+) -> None:
+    unit = Unit(telegram, HAI_CHAU, "UBND Phường Hải Châu", {"Trưởng": 200051})
+    lan = TelegramUser(telegram, "Lan")
+    first = await file_pothole(lan)
+    card = await unit.expect(first)
+    unit.press("Trưởng", card, "Hướng dẫn")
+    prompt = await unit.expect("Nhập nội dung hướng dẫn")
+    unit.say("Trưởng", "Việc này thuộc Công ty Cấp nước, xin gọi 1900 xxxx.", reply_to=prompt)
+    guided = await lan.expect("Công ty Cấp nước")
+    assert first in guided["text"]
+    await file_pothole(lan)
+    card = await unit.expect("PA26-00002")
+    unit.press("Trưởng", card, "Từ chối")
+    prompt = await unit.expect("Nhập lý do")
+    unit.say("Trưởng", "Nội dung trùng với hồ sơ PA26-00001.", reply_to=prompt)
+    rejected = await lan.expect("không đủ điều kiện")
+    assert "trùng với hồ sơ" in rejected["text"]
