@@ -69,7 +69,7 @@ class ZaloChannel:
         self.polling_timeout = polling_timeout
         self._stopping = asyncio.Event()
         self._polling: asyncio.Task[None] | None = None
-        self._handling: set[asyncio.Task[None]] = set()
+        self._handling: set[asyncio.Task[Any]] = set()
         self._chat_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -166,8 +166,15 @@ class ZaloChannel:
             return web.Response(status=400)
         update = unwrap(body)
         if update is not None:
-            # Answered after handling: the platform gets 200 once the turn is stored.
-            await self._process(update)
+            # Answered after handling: the platform gets 200 once the turn is stored. Tracked
+            # like a polled update, so stopping waits for it before closing the API session.
+            task = asyncio.current_task()
+            assert task is not None
+            self._handling.add(task)
+            try:
+                await self._process(update)
+            finally:
+                self._handling.discard(task)
         return web.json_response({"message": "Success"})
 
     # -- the core ----------------------------------------------------------------------------
