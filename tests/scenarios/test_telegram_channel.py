@@ -62,7 +62,7 @@ async def test_command_menu_in_vietnamese_and_english(
 
 async def test_polling_keeps_what_waited_and_confirms_a_batch_only_when_handled(
     telegram: FakeTelegramServer,
-    database_url: str,
+    clean_database: str,
     app_config: AppConfig,
     clock: FixedClock,
     framework: str,
@@ -81,7 +81,7 @@ async def test_polling_keeps_what_waited_and_confirms_a_batch_only_when_handled(
             await asyncio.wait_for(release.wait(), timeout=10)  # a failed test must not hang
         return await handle(event)
 
-    settings = product_settings(telegram, database_url, telegram_framework=framework)
+    settings = product_settings(telegram, clean_database, telegram_framework=framework)
     async with running_product(
         settings, app_config, clock=clock, before_start=lambda app: wrap_core(app, slow_for_lan)
     ):
@@ -163,7 +163,7 @@ async def point_webhook_at(
 
 async def test_webhook_with_the_right_secret(
     telegram: FakeTelegramServer,
-    database_url: str,
+    clean_database: str,
     app_config: AppConfig,
     clock: FixedClock,
     framework: str,
@@ -178,7 +178,7 @@ async def test_webhook_with_the_right_secret(
         await asyncio.wait_for(release.wait(), timeout=10)  # a failed test must not hang
         return await handle(event)
 
-    settings = product_settings(**webhook_settings(telegram, database_url, framework))
+    settings = product_settings(**webhook_settings(telegram, clean_database, framework))
     async with running_product(
         settings, app_config, clock=clock, before_start=lambda app: wrap_core(app, held)
     ) as app:
@@ -206,7 +206,7 @@ async def test_webhook_with_the_right_secret(
 @pytest.mark.parametrize("secret", [None, "wrong-secret"])
 async def test_webhook_refuses_a_wrong_or_missing_secret(
     telegram: FakeTelegramServer,
-    database_url: str,
+    clean_database: str,
     app_config: AppConfig,
     clock: FixedClock,
     framework: str,
@@ -214,7 +214,7 @@ async def test_webhook_refuses_a_wrong_or_missing_secret(
 ) -> None:
     lan = telegram.add_user("Lan")
     chat = telegram.add_private_chat(lan)
-    settings = product_settings(**webhook_settings(telegram, database_url, framework))
+    settings = product_settings(**webhook_settings(telegram, clean_database, framework))
     async with running_product(settings, app_config, clock=clock) as app:
         local = await point_webhook_at(telegram, app, secret)
         update = telegram.send_text(lan, chat, "/start")
