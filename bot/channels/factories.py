@@ -55,7 +55,8 @@ async def telegram_component(app: Application, *, polling_timeout: int = 25) -> 
 async def webchat_component(app: Application, *, data_dir: Path = Path("var")) -> Component | None:
     """The web chat on the product's web server; it plays the units' groups unless Telegram
     is on (then the Telegram factory, which runs later, registers its own sender)."""
-    if app.web is None:
+    web = app.web
+    if web is None:
         return None
     from bot.channels.webchat import WebChat
     from bot.services.board import TicketBoard
@@ -71,8 +72,9 @@ async def webchat_component(app: Application, *, data_dir: Path = Path("var")) -
         data_dir=data_dir,
         password=password,
         groups_here=not settings.telegram_enabled,
+        page_url=lambda: web.url,
     )
-    chat.mount(app.web.app)
+    chat.mount(web.app)
     app.senders["web"] = chat.sender
     if not settings.telegram_enabled:
         app.senders["telegram"] = chat.sender

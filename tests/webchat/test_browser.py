@@ -50,21 +50,6 @@ def _browser_or_skip() -> None:
     pytest.skip(message)
 
 
-async def _officers_until_wired(app: Application) -> None:
-    # build_core() does not hand group chats to the officers' conversation yet; until it
-    # does, give this test the same dispatcher the officer tests use. A no-op afterwards.
-    if app.core.group is None:
-        from handlers.dispatcher import Dispatcher
-        from handlers.officer import OfficerConversation, StaffPrivateConversation
-
-        app.core = Dispatcher(
-            app.deps,
-            private=app.core.private,
-            group=OfficerConversation(app.deps),
-            staff=StaffPrivateConversation(app.deps),
-        )
-
-
 @pytest.fixture
 async def product(
     database_url: str, engine: object, app_config: AppConfig, tmp_path: Path
@@ -73,8 +58,7 @@ async def product(
     catch-up runs do not write in the groups mid-test."""
     _browser_or_skip()
     settings = Settings(database_url=database_url, web_port=0, telegram_bot_token=None)
-    factories: list[ComponentFactory] = [_officers_until_wired]  # type: ignore[list-item]
-    factories += [
+    factories: list[ComponentFactory] = [
         partial(webchat_component, data_dir=tmp_path) if f is webchat_component else f
         for f in default_factories()
         if f.__name__ != "scheduler_component"

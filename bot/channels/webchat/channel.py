@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import hmac
 import json
 import logging
@@ -81,6 +82,7 @@ class WebChat:
         data_dir: Path,
         password: str | None = None,
         groups_here: bool = True,
+        page_url: Callable[[], str] | None = None,
     ) -> None:
         self.core = core
         self.translator = translator
@@ -89,6 +91,7 @@ class WebChat:
         self.now = now
         self.password = password
         self.groups_here = groups_here  # False when Telegram carries the units' groups
+        self.page_url = page_url
         self.store = ChatStore(data_dir / "webchat" / "history.jsonl")
         self.uploads = Uploads(data_dir / "uploads")
         self.sender = WebSender(self.store, self.uploads, now)
@@ -116,6 +119,8 @@ class WebChat:
         if self.store.path is not None:
             self.store.path.parent.mkdir(parents=True, exist_ok=True)
         self.store.load()
+        if self.page_url is not None:
+            log.info("Web chat: open %s/ in a browser", self.page_url())
 
     async def stop(self) -> None:
         for watcher in list(self._watchers):
@@ -253,7 +258,7 @@ class WebChat:
         kind: ChatKind,
     ) -> IncomingEvent:
         nonce = form.get("nonce", "")
-        update_id = f"{chat}:{person.id}:{nonce}" if _NONCE.fullmatch(nonce) else None
+        update_id = _update_id(chat, person.id, nonce) if _NONCE.fullmatch(nonce) else None
         choice = form.get("choice") or None
         if choice is not None:
             pressed = _int_or_none(form.get("message_id"))
@@ -475,6 +480,12 @@ def _set_session(response: web.StreamResponse, session: str) -> None:
 
 def _citizen_chat(session: str) -> str:
     return f"web-{session}"
+
+
+def _update_id(chat: str, sender: str, nonce: str) -> str:
+    # The page's nonce makes a double click or a retried request one update; hashed with
+    # the chat and sender so it fits the processed-updates key (64 characters).
+    return hashlib.blake2b(f"{chat}|{sender}|{nonce}".encode(), digest_size=20).hexdigest()
 
 
 def _int_or_none(value: str | None) -> int | None:
