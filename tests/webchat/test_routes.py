@@ -316,3 +316,51 @@ async def test_with_telegram_on_the_groups_stay_on_telegram(
         assert chat.groups_here is False
     finally:
         await app.stop()
+
+
+async def test_the_tickets_tab_lists_open_tickets_and_the_citizens_own(web: WebProduct) -> None:
+    from bot.domain.kinds import Kind
+    from bot.services.citizens import CitizenService
+    from bot.services.commands import Identity, SubmitTicket
+    from bot.services.context import Actor
+    from bot.services.tickets import TicketService
+
+    deps = web.app.deps
+    tickets = TicketService(deps)
+    other = await tickets.submit(
+        SubmitTicket(
+            kind=Kind.KHIEU_NAI,
+            description="Khiếu nại quyết định thu hồi đất của hộ gia đình tôi.",
+            category="dat-dai",
+            commune="hoa-vang",
+            identity=Identity(name="Nguyễn Văn Bí Mật", phone="0901234567", address="Hòa Vang"),
+            consent=True,
+        )
+    )
+    await web.citizen(text="/start")  # the browser's citizen exists from the first message
+    session = web.client.session.cookie_jar.filter_cookies(web.client.make_url("/"))[COOKIE]
+    citizen = await CitizenService(deps).ensure("web", f"web-{session.value}")
+    assert citizen.id is not None
+    mine = await tickets.submit(
+        SubmitTicket(
+            kind=Kind.PHAN_ANH,
+            description="Đèn đường hỏng cả tuần nay ở kiệt 12 Lê Duẩn.",
+            citizen_id=citizen.id,
+            channel="web",
+            category="ha-tang",
+            commune="hai-chau",
+        )
+    )
+    head = Actor.staff(200051)
+    await tickets.accept(head, mine.code)
+    await tickets.resolve(head, mine.code, "Đã thay bóng đèn.")
+
+    response = await web.client.get("/web/api/tickets")
+    rows = {row["code"]: row for row in await response.json()}
+    assert set(rows) == {other.code, mine.code}
+    assert rows[mine.code]["mine"] is True and rows[mine.code]["status"] == "resolved"
+    assert rows[mine.code]["pending_due"] is None  # answered: nothing pending
+    assert rows[other.code]["mine"] is False and rows[other.code]["status"] == "submitted"
+    assert rows[other.code]["pending_due"] == rows[other.code]["decision_due"]
+    assert rows[other.code]["unit"] == "Sở Nông nghiệp và Môi trường"
+    assert "Bí Mật" not in await response.text() and "0901234567" not in await response.text()
