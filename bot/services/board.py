@@ -13,6 +13,7 @@ from datetime import datetime
 from bot.domain.model import Ticket
 from bot.domain.statuses import Status
 from bot.services.context import Deps
+from bot.services.officers import pending_due
 
 PAGE = 200
 
@@ -83,10 +84,3 @@ class TicketBoard:
             overdue=due is not None and due < now,
             mine=mine,
         )
-
-
-def pending_due(ticket: Ticket) -> datetime | None:
-    """The decision deadline while the ticket waits, then the resolution deadline."""
-    if ticket.status == Status.SUBMITTED:
-        return ticket.decision_due
-    return ticket.resolution_due or ticket.decision_due
