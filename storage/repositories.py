@@ -339,6 +339,25 @@ class SqlAlchemyConversationRepository:
             raise ConcurrentUpdate("conversation moved on")
         state.version = expected_version + 1
 
+    async def offer(
+        self, channel: str, chat_id: str, choices: list[list[str]], *, at: datetime
+    ) -> None:
+        """Best effort: if the chat's own turn is saving at this instant, it wins."""
+        from bot.domain.errors import ConcurrentUpdate
+
+        current = await self.load(channel, chat_id)
+        fresh = ConversationState(
+            channel=channel,
+            chat_id=chat_id,
+            payload={**(current.payload if current else {}), "offered": choices},
+            version=current.version if current else 0,
+            updated_at=at,
+        )
+        try:
+            await self.save(fresh, expected_version=current.version if current else None)
+        except ConcurrentUpdate:
+            return
+
     async def delete(self, channel: str, chat_id: str) -> None:
         table = orm.conversation_states
         await self.session.execute(

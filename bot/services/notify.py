@@ -90,14 +90,25 @@ class Notifier:
     ) -> bool:
         t = self.deps.translator
         text = t(citizen.locale, message_id, **args)
-        return await self._queue(
+        message = OutgoingMessage(text=text, choices=choices, attachments=attachments)
+        queued = await self._queue(
             channel=citizen.channel,
             chat_id=citizen.external_id,
-            message=OutgoingMessage(text=text, choices=choices, attachments=attachments),
+            message=message,
             key=key,
             purpose=purpose,
             ticket=ticket,
         )
+        if queued and message.choices:
+            # Where there are no buttons (Zalo) the citizen answers a notification by typing
+            # its number or label: those must be the chat's offered choices from now on.
+            await self.uow.conversations.offer(
+                citizen.channel,
+                citizen.external_id,
+                [[c.label, c.data] for c in message.choice_list()],
+                at=self.now,
+            )
+        return queued
 
     def unit_locale(self) -> str:
         return self.deps.translator.default_locale

@@ -273,11 +273,6 @@ async def test_the_documented_wrapped_webhook_body_works_too(
     await zalo.wait_for_message(lan, has("Bạn muốn làm gì"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a notification's numbered choices are not the conversation's offered ones: typing "
-    "a number after it picks from the last in-chat list (handlers/context.py Turn.chosen)",
-)
 async def test_typing_a_star_number_after_the_resolution_rates_the_ticket(
     zalo: FakeZaloServer, product: Application
 ) -> None:
