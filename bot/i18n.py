@@ -7,6 +7,7 @@ an unescaped "<" breaks Telegram's HTML parse mode.
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 from collections.abc import Mapping
@@ -49,7 +50,7 @@ class Translator:
             bundle = FluentBundle([locale], use_isolating=False)
             ids: set[str] = set()
             for path in sorted((self.directory / locale).glob("*.ftl")):
-                resource = FluentResource(path.read_text(encoding="utf-8"))
+                resource = _parse(path, path.stat().st_mtime_ns)
                 bundle.add_resource(resource)
                 ids.update(entry.id.name for entry in resource.body if hasattr(entry, "id"))
             self._bundles[locale] = bundle
@@ -89,6 +90,12 @@ class Translator:
     def plain(self, locale: str | None, message_id: str, **args: Any) -> str:
         """The same message without HTML: for button labels and alerts."""
         return html.unescape(self(locale, message_id, **args))
+
+
+@functools.lru_cache(maxsize=256)
+def _parse(path: Path, _mtime_ns: int) -> FluentResource:
+    """Parsing the catalogs is the slowest part of starting (~0.4 s); parse each file once."""
+    return FluentResource(path.read_text(encoding="utf-8"))
 
 
 def _escaped(args: Mapping[str, Any]) -> dict[str, Any]:

@@ -20,12 +20,19 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+_AT_HEAD: set[str] = set()  # URLs this process already brought to head
+
+
 async def upgrade(url: str, *, engine: AsyncEngine | None = None, revision: str = "head") -> None:
+    if revision == "head" and url in _AT_HEAD:
+        return
     own_engine = engine is None
     engine = engine or make_engine(url)
     try:
         async with engine.begin() as connection:
             await connection.run_sync(_upgrade_sync, url, revision)
+        if revision == "head":
+            _AT_HEAD.add(url)
     finally:
         if own_engine:
             await engine.dispose()
