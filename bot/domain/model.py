@@ -103,6 +103,9 @@ class Ticket:
     card_thread_id: int | None = None
     intake_key: str | None = None  # makes a replayed "confirm" return the same ticket
     updated_at: datetime | None = None
+    # When the deadline sweep next owes the unit a reminder or an escalation (bot/domain/
+    # notices.py); None once nothing is pending.
+    next_notice_at: datetime | None = None
     version: int = 1
     id: int | None = None
     attachments: list[Attachment] = field(default_factory=list)
