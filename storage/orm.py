@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import registry, relationship
 
@@ -99,10 +100,21 @@ tickets = Table(
     Column("intake_key", String(64), unique=True),
     Column("updated_at", TS),
     Column("version", Integer, nullable=False),
+    Column("next_notice_at", TS),
     Index("ix_tickets_unit_status", "unit_id", "status"),
     Index("ix_tickets_status_decision_due", "status", "decision_due"),
     Index("ix_tickets_status_resolution_due", "status", "resolution_due"),
     Index("ix_tickets_citizen_received", "citizen_id", "received_at"),
+    # The deadline sweep: tickets owed a notice now; closed ones are left out of the index.
+    Index(
+        "ix_tickets_next_notice",
+        "next_notice_at",
+        "id",
+        postgresql_where=text("next_notice_at IS NOT NULL"),
+        sqlite_where=text("next_notice_at IS NOT NULL"),
+    ),
+    # Closing answered tickets once the reopen window has passed.
+    Index("ix_tickets_status_resolved", "status", "resolved_at"),
     # An officer's reply to a card, and a message in a forum topic, find their ticket.
     Index("ix_tickets_card_message", "card_chat_id", "card_message_id"),
     Index("ix_tickets_card_thread", "card_chat_id", "card_thread_id"),
