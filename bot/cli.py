@@ -69,6 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Their start-up chatter ("setup plugin", "Adding job tentatively") hides our own lines.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.WARNING)
     if args.command == "deadlines":
         return _deadlines(args)
     if args.command == "config":
@@ -86,8 +89,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.app import serve
 
         logging.getLogger().setLevel(settings.log_level)
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(serve(settings, config))
+        from bot.channels.configuration import ConfigurationProblem
+
+        try:
+            with contextlib.suppress(KeyboardInterrupt):
+                asyncio.run(serve(settings, config))
+        except ConfigurationProblem as problem:
+            print(f"configuration: {problem}", file=sys.stderr)
+            return 2
         return 0
     raise AssertionError(args.command)
 

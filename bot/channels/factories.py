@@ -6,16 +6,13 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.channels.configuration import ConfigurationProblem as ConfigurationProblem
 from bot.channels.zalo.component import zalo_component as zalo_component
 
 if TYPE_CHECKING:
     from bot.app import Application, Component
 
 log = logging.getLogger("nghedan")
-
-
-class ConfigurationProblem(RuntimeError):
-    """A combination of settings that cannot work; start-up stops with this message."""
 
 
 async def telegram_component(app: Application, *, polling_timeout: int = 25) -> Component | None:

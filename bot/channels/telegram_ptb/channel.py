@@ -20,7 +20,7 @@ from telegram import Bot, BotCommand, CallbackQuery, Message, Update
 from telegram.error import RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
-from bot.channels.factories import ConfigurationProblem
+from bot.channels.configuration import ConfigurationProblem
 from bot.channels.menu import MENU_LANGUAGES, menu_commands
 from bot.channels.telegram_ptb.sender import PtbSender, seconds_of
 from bot.channels.telegram_ptb.updates import chat_of, event_from_callback, event_from_message

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from bot.channels.configuration import ConfigurationProblem
 from bot.channels.zalo.channel import ZaloChannel, channel_kwargs
 
 if TYPE_CHECKING:
@@ -14,8 +15,6 @@ if TYPE_CHECKING:
 
 
 async def zalo_component(app: Application, *, polling_timeout: int = 25) -> Component | None:
-    from bot.channels.factories import ConfigurationProblem
-
     settings = app.settings
     if not settings.zalo_enabled:
         return None
