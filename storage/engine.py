@@ -6,9 +6,16 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.dialects import registry
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
+
+from storage import sqlite_driver
+
+registry.register(
+    "sqlite.aiosqlite_onetrip", "storage.sqlite_driver", "SQLiteDialect_aiosqlite_onetrip"
+)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -23,7 +30,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+def make_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
     if parsed.get_backend_name() == "sqlite":
@@ -37,6 +44,8 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         kwargs["pool_size"] = 1
         kwargs["max_overflow"] = 0
         kwargs["pool_timeout"] = 60
+        if parsed.get_driver_name() == "aiosqlite" and sqlite_driver.AVAILABLE:
+            url = parsed.set(drivername="sqlite+aiosqlite_onetrip")  # see storage/sqlite_driver.py
     else:
         kwargs["pool_pre_ping"] = True
         kwargs["pool_size"] = 10
