@@ -51,6 +51,7 @@ def build_deps(config: AppConfig, engine: AsyncEngine, *, clock: Clock | None = 
             description_min=limits.description_min,
             description_max=limits.description_max,
         ),
+        reminder_thresholds=tuple(config.reminders.before_deadline_days),
     )
 
 

@@ -51,7 +51,6 @@ class JobSettings:
     """What the jobs need from the config, as plain values."""
 
     timezone: ZoneInfo
-    thresholds: tuple[int, ...] = (3, 1)
     deadlines_every: timedelta = timedelta(minutes=15)
     weekly_digest: WeeklyTime = _MONDAY_0800
     weekly_reminders: WeeklyTime = _WEDNESDAY_1700
@@ -62,7 +61,6 @@ class JobSettings:
         reminders = config.reminders
         return cls(
             timezone=config.tz,
-            thresholds=tuple(reminders.before_deadline_days),
             deadlines_every=timedelta(minutes=reminders.deadlines_every_minutes),
             weekly_digest=reminders.weekly_digest,
             weekly_reminders=reminders.weekly_reminders,
@@ -103,7 +101,7 @@ class JobSettings:
 async def run_job(deps: Deps, settings: JobSettings, job: str, now: datetime) -> Any:
     """Run one job as of `now` and return its report; messages go to the outbox."""
     runners: dict[str, Callable[[], Awaitable[Any]]] = {
-        DEADLINES: lambda: deadline_sweep(deps, now, thresholds=settings.thresholds),
+        DEADLINES: lambda: deadline_sweep(deps, now),
         WEEKLY_DIGEST: lambda: weekly_digest(deps, now),
         WEEKLY_REMINDERS: lambda: weekly_reminders(deps, now, settings.sessions),
     }

@@ -3,10 +3,10 @@ commit: the unit of work does."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, case, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +19,7 @@ from bot.domain.model import (
     TicketEvent,
 )
 from bot.domain.statuses import OPEN, Status
-from bot.services.ports import DueRef, UnitFigures
+from bot.services.ports import NoticeRef, UnitFigures
 from storage import orm
 
 
@@ -98,30 +98,32 @@ class SqlAlchemyTicketRepository:
     async def flush(self) -> None:
         await self.session.flush()
 
-    async def due_page(
-        self,
-        deadline: str,
-        status: str,
-        *,
-        due_before: datetime,
-        after: DueRef | None,
-        limit: int,
-    ) -> list[DueRef]:
+    async def owing_notice(self, now: datetime, *, limit: int) -> list[NoticeRef]:
         table = orm.tickets
-        due = _DUE_COLUMNS[deadline]
-        # One status per query: the (status, due) index then hands rows over already in
-        # (due, id) order, so every keyset page is a short index range, never a sort.
-        query = select(table.c.id, due).where(
-            table.c.status == status, due.is_not(None), due < due_before
+        query = (
+            select(table.c.id, table.c.status, table.c.decision_due, table.c.resolution_due)
+            .where(table.c.next_notice_at <= now)
+            .order_by(table.c.next_notice_at, table.c.id)
+            .limit(limit)
+            # Two sweeps split the due tickets instead of queuing behind each other, and an
+            # officer acting on a ticket meanwhile waits for this batch, not the other way.
+            .with_for_update(skip_locked=True)
         )
-        if after is not None:
-            query = query.where(
-                due >= after.due,
-                or_(due > after.due, and_(due == after.due, table.c.id > after.ticket_id)),
-            )
-        query = query.order_by(due, table.c.id).limit(limit)
-        rows = await self.session.execute(query)
-        return [DueRef(int(row[0]), row[1]) for row in rows]
+        return [NoticeRef(*row) for row in await self.session.execute(query)]
+
+    async def set_next_notice(self, instants: Mapping[int, datetime | None]) -> None:
+        if not instants:
+            return
+        table = orm.tickets
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("ticket_id"))
+            .values(next_notice_at=bindparam("instant"))
+            .execution_options(synchronize_session=False)
+        )
+        await self.session.execute(
+            statement, [{"ticket_id": i, "instant": at} for i, at in instants.items()]
+        )
 
     async def get_many(self, ids: Sequence[int]) -> list[Ticket]:
         if not ids:
@@ -194,12 +196,6 @@ class SqlAlchemyTicketRepository:
         return {
             unit: UnitFigures(int(n), int(due or 0), int(late or 0)) for unit, n, due, late in rows
         }
-
-
-_DUE_COLUMNS = {
-    "decision": orm.tickets.c.decision_due,
-    "resolution": orm.tickets.c.resolution_due,
-}
 
 
 class SqlAlchemyCitizenRepository:

@@ -34,6 +34,9 @@ class Deps:
     translator: Translator
     limits: Limits = field(default_factory=Limits)
     consent_version: str = "2026-01"
+    # Working days before a deadline at which the unit is reminded (config
+    # reminders.before_deadline_days), tightest last; they set each ticket's next notice.
+    reminder_thresholds: tuple[int, ...] = (3, 1)
 
 
 class ActorType(StrEnum):

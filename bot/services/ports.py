@@ -3,10 +3,10 @@ the core may use fakes."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple, Protocol, Self
+from typing import Any, NamedTuple, Protocol, Self
 
 from bot.domain.model import (
     Citizen,
@@ -17,11 +17,13 @@ from bot.domain.model import (
 )
 
 
-class DueRef(NamedTuple):
-    """A ticket's id and one of its deadlines: what the deadline sweep scans."""
+class NoticeRef(NamedTuple):
+    """A ticket's id, status and deadlines: what the deadline sweep reads first."""
 
-    ticket_id: int
-    due: datetime
+    id: int
+    status: str
+    decision_due: datetime | None
+    resolution_due: datetime | None
 
 
 class UnitFigures(NamedTuple):
@@ -45,17 +47,14 @@ class TicketRepository(Protocol):
     async def open_tickets(self, *, after_id: int, limit: int) -> list[Ticket]: ...
     async def flush(self) -> None: ...
 
-    async def due_page(
-        self,
-        deadline: str,
-        status: str,
-        *,
-        due_before: datetime,
-        after: DueRef | None,
-        limit: int,
-    ) -> list[DueRef]:
-        """Tickets in `status` whose `deadline` ("decision", "resolution") is before
-        `due_before`, by (due, id), after the keyset `after`; two columns only."""
+    async def owing_notice(self, now: datetime, *, limit: int) -> list[NoticeRef]:
+        """Tickets whose next deadline notice is due at `now`, earliest first, locked for
+        this transaction; rows another transaction holds are skipped, not waited for."""
+        ...
+
+    async def set_next_notice(self, instants: Mapping[int, datetime | None]) -> None:
+        """Store tickets' next notice instants by id, leaving their version alone: card
+        buttons carry the version, and the sweep must not make them stale."""
         ...
 
     async def get_many(self, ids: Sequence[int]) -> list[Ticket]: ...
@@ -120,6 +119,37 @@ class ProcessedUpdateRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class TurnStart:
+    """What a turn starts from: whether the update was handled before, else the stored
+    conversation (None before the first save) and the private chat's citizen (None when new)."""
+
+    seen: bool
+    state: ConversationState | None
+    citizen: Citizen | None
+
+
+class TurnRepository(Protocol):
+    """The statements every update runs, kept to one read and one write."""
+
+    async def start(
+        self, channel: str, key: str, *, update_id: str | None, citizen_chat: str | None
+    ) -> TurnStart: ...
+
+    async def finish(
+        self,
+        state: ConversationState,
+        payload: dict[str, Any] | None,
+        *,
+        update_id: str | None,
+        at: datetime,
+    ) -> bool:
+        """Claim the update and save `payload` (None: forget the conversation) against the
+        version `state` was read at; False, with nothing to commit, when the update was
+        processed before or the conversation moved on."""
+        ...
+
+
 class SequenceRepository(Protocol):
     async def next_value(self, prefix: str, year: int) -> int:
         """The next gap-free number for (prefix, year), allocated inside the transaction."""
@@ -171,6 +201,7 @@ class UnitOfWork(Protocol):
     outbox: OutboxRepository
     conversations: ConversationRepository
     processed: ProcessedUpdateRepository
+    turns: TurnRepository
     sequences: SequenceRepository
     lookups: TicketLookups
     job_runs: JobRunRepository

@@ -1,6 +1,11 @@
 """The `deadlines` job: remind units of approaching legal deadlines, escalate overdue tickets,
 and close answered tickets whose reopen window has passed.
 
+Each ticket stores when it is next owed a notice (`next_notice_at`, bot/domain/notices.py),
+set by every change of its status or deadline; a run reads only the tickets whose instant has
+come, through a partial index, queues what each is owed and moves the instant on, in one
+transaction. The steady state reads a few rows, however many tickets are open.
+
 Every message is an outbox row whose dedupe key names the ticket, the deadline, its due day and
 the stage (threshold or overdue day). Re-running the sweep, restarting, or two schedulers
 sweeping at once therefore queue each message once, and an extension (a new due day) starts a
@@ -12,24 +17,32 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
-from bot.domain.clock import VN_TZ, local
+from bot.domain.clock import local
 from bot.domain.errors import ConcurrentUpdate, DomainError
 from bot.domain.kinds import Kind
 from bot.domain.messages import OutgoingMessage
 from bot.domain.model import OutboxMessage, Ticket
-from bot.domain.statuses import Status
+from bot.domain.notices import (
+    OVERDUE,
+    PENDING_DEADLINES,
+    Notice,
+    next_notice_at,
+    notice_owed,
+    reminder_stage,
+)
 from bot.i18n import format_date
 from bot.services.cards import render_card
 from bot.services.context import Actor, Deps
-from bot.services.ports import DueRef, UnitOfWork
+from bot.services.ports import UnitOfWork
 from bot.services.tickets import TicketService
 
 __all__ = [
     "PENDING_DEADLINES",
     "SweepReport",
     "deadline_sweep",
+    "dedupe_keys",
     "queue_message",
     "reminder_stage",
 ]
@@ -37,179 +50,98 @@ __all__ = [
 log = logging.getLogger("nghedan.reminders")
 
 TELEGRAM = "telegram"
-OVERDUE = "overdue"
-
-# Which deadline is pending in which status. The forward limit (5 working days) is left out on
-# purpose: it binds only when the unit is not competent, which the system cannot know, and
-# reminding of it for every ticket would double the traffic in groups limited to 20 messages
-# a minute; the card shows it.
-PENDING_DEADLINES: dict[str, tuple[Status, ...]] = {
-    "decision": (Status.SUBMITTED,),
-    "resolution": (Status.ACCEPTED, Status.NEEDS_INFO, Status.REOPENED),
-}
 
 
 @dataclass
 class SweepReport:
-    scanned: int = 0
+    scanned: int = 0  # tickets whose next notice had come
     reminders: int = 0
     escalations: int = 0
     closed: int = 0
     keys: list[str] = field(default_factory=list, repr=False)  # what this run queued
 
 
-@dataclass(frozen=True, slots=True)
-class _Notice:
-    """One message the sweep owes: to whom, about which deadline, at which stage."""
-
-    ticket_id: int
-    deadline: str
-    due: datetime
-    stage: str  # "3", "1"... (working days left) or "overdue"
-    day: date  # the local day of the sweep; keys escalations per working day
-    days: int  # working days left, or working days overdue
-
-    def dedupe_keys(self, *, lead: bool) -> list[str]:
-        """The outbox keys: one reminder, or an escalation to the unit (and the leaders)."""
-        base = f"dl:{self.ticket_id}:{self.deadline}:{local(self.due).date().isoformat()}"
-        if self.stage != OVERDUE:
-            return [f"{base}:remind:{self.stage}"]
-        overdue = f"{base}:overdue:{self.day.isoformat()}"
-        return [f"{overdue}:unit", f"{overdue}:lead"] if lead else [f"{overdue}:unit"]
-
-
-def reminder_stage(days_left: int, thresholds: Sequence[int]) -> int | None:
-    """The tightest threshold reached with `days_left` working days to go, or None.
-
-    With thresholds [3, 1]: 3 or 2 days left -> 3; 1 or 0 -> 1; 4 or more -> None. A ticket
-    first seen with 1 day left gets the 1-day reminder only.
-    """
-    reached = [t for t in thresholds if t >= days_left]
-    return min(reached) if reached else None
+def dedupe_keys(notice: Notice, *, lead: bool) -> list[str]:
+    """The outbox keys of a notice: one reminder, or an escalation to the unit (and the
+    leaders)."""
+    due_day = local(notice.due).date().isoformat()
+    base = f"dl:{notice.ticket_id}:{notice.deadline}:{due_day}"
+    if notice.stage != OVERDUE:
+        return [f"{base}:remind:{notice.stage}"]
+    overdue = f"{base}:overdue:{notice.day.isoformat()}"
+    return [f"{overdue}:unit", f"{overdue}:lead"] if lead else [f"{overdue}:unit"]
 
 
 async def deadline_sweep(
     deps: Deps,
     now: datetime,
     *,
-    thresholds: Sequence[int] = (3, 1),
-    batch: int = 2000,
+    thresholds: Sequence[int] | None = None,
+    batch: int = 500,
 ) -> SweepReport:
     """Queue the reminders and escalations due as of `now`; close expired resolved tickets.
 
-    Only tickets whose pending deadline is at most max(thresholds) working days away, or past,
-    are read, a page at a time through the (status, due) indexes; a full ticket is loaded only
-    when it is owed a message not queued before.
+    `thresholds` default to the ones the services schedule with (`Deps.reminder_thresholds`).
     """
     report = SweepReport()
-    today = local(now).date()
-    bound = _window_end(deps, today, max(thresholds, default=0))
-    for deadline, statuses in PENDING_DEADLINES.items():
-        for status in statuses:
-            after: DueRef | None = None
-            while True:
-                async with deps.uow() as uow:
-                    page = await uow.tickets.due_page(
-                        deadline, status.value, due_before=bound, after=after, limit=batch
-                    )
-                if not page:
-                    break
-                report.scanned += len(page)
-                notices = [
-                    n
-                    for ref in page
-                    if (n := _notice(deps, ref, deadline, now, today, thresholds)) is not None
-                ]
-                if notices:
-                    await _deliver(deps, notices, status, report)
-                if len(page) < batch:
-                    break
-                after = page[-1]
+    chosen = tuple(deps.reminder_thresholds if thresholds is None else thresholds)
+    while await _sweep_batch(deps, now, chosen, batch, report) == batch:
+        pass
     report.closed = await _close_expired(deps, now, batch=batch)
     return report
 
 
-def _window_end(deps: Deps, today: date, max_threshold: int) -> datetime:
-    """The instant before which a due falls within `max_threshold` working days of today.
-
-    A deadline on day D has k working days left when k working days d satisfy today < d <= D;
-    so D is in the window while D < the (k+1)-th working day after today.
-    """
-    first_outside = deps.calendar.add_working_days(today, max_threshold + 1)
-    return datetime.combine(first_outside, time(0), tzinfo=VN_TZ)
-
-
-def _notice(
-    deps: Deps,
-    ref: DueRef,
-    deadline: str,
-    now: datetime,
-    today: date,
-    thresholds: Sequence[int],
-) -> _Notice | None:
-    # Groups are written to on working days only: "once per working day" repeats nothing over
-    # a weekend or Tết, and a stage reached on a day off is still owed on the next working day.
-    if not deps.calendar.is_working_day(today):
-        return None
-    due_day = local(ref.due).date()
-    if now > ref.due:
-        late = deps.calendar.working_days_between(due_day, today)
-        return _Notice(ref.ticket_id, deadline, ref.due, OVERDUE, today, late)
-    left = deps.calendar.working_days_between(today, due_day)
-    stage = reminder_stage(left, thresholds)
-    if stage is None:
-        return None
-    return _Notice(ref.ticket_id, deadline, ref.due, str(stage), today, left)
-
-
-async def _deliver(
-    deps: Deps, notices: list[_Notice], status: Status, report: SweepReport
-) -> None:
+async def _sweep_batch(
+    deps: Deps, now: datetime, thresholds: tuple[int, ...], batch: int, report: SweepReport
+) -> int:
+    """One transaction: the next `batch` tickets owed a notice, what they are owed queued and
+    their next instant stored. The number of tickets read."""
     lead = deps.directory.escalation_chat_id is not None
     for attempt in range(3):
         try:
             async with deps.uow() as uow:
-                wanted = [k for n in notices for k in n.dedupe_keys(lead=lead)]
+                refs = await uow.tickets.owing_notice(now, limit=batch)
+                owed = [(ref, notice_owed(ref, thresholds, deps.calendar, now)) for ref in refs]
+                wanted = [k for _, n in owed if n is not None for k in dedupe_keys(n, lead=lead)]
                 used = await uow.outbox.existing_keys(wanted)
-                owed = [n for n in notices if not used.issuperset(n.dedupe_keys(lead=lead))]
-                if not owed:
-                    return
-                tickets = {
-                    t.id: t for t in await uow.tickets.get_many([n.ticket_id for n in owed])
+                # Only tickets owed a message not queued before are loaded whole to render it.
+                unsent = {
+                    n.ticket_id: n
+                    for _, n in owed
+                    if n is not None and not used.issuperset(dedupe_keys(n, lead=lead))
                 }
-                queued: list[tuple[_Notice, str]] = []
-                for notice in owed:
-                    ticket = tickets.get(notice.ticket_id)
-                    # Re-checked on the loaded row: it may have moved on since the page was read.
-                    if ticket is None or ticket.status != status:
-                        continue
-                    if _due_of(ticket, notice.deadline) != notice.due:
-                        continue
+                queued: list[tuple[Notice, str]] = []
+                for ticket in await uow.tickets.get_many(list(unsent)):
+                    notice = unsent[ticket.id or 0]
                     for key in await _queue_notice(deps, uow, ticket, notice, used):
                         queued.append((notice, key))
+                await uow.tickets.set_next_notice(
+                    {
+                        ref.id: next_notice_at(ref, thresholds, deps.calendar, now, after=notice)
+                        for ref, notice in owed
+                    }
+                )
                 await uow.commit()
         except ConcurrentUpdate:
-            # Two sweeps inserting the same keys on PostgreSQL: one may be chosen as a
-            # deadlock victim. Its keys are in the outbox now or will be on the retry.
-            log.info("deadline sweep: batch collided with another sweep, retrying")
+            # A deadlock victim on PostgreSQL; the rows are locked, so a retry reads the
+            # batch afresh and queues only what is still missing.
+            log.info("deadline sweep: batch collided with another transaction, retrying")
             if attempt == 2:
                 raise
             continue
+        report.scanned += len(refs)
         for notice, key in queued:
             if notice.stage == OVERDUE:
                 report.escalations += 1
             else:
                 report.reminders += 1
             report.keys.append(key)
-        return
-
-
-def _due_of(ticket: Ticket, deadline: str) -> datetime | None:
-    return ticket.decision_due if deadline == "decision" else ticket.resolution_due
+        return len(refs)
+    return 0
 
 
 async def _queue_notice(
-    deps: Deps, uow: UnitOfWork, ticket: Ticket, notice: _Notice, used: set[str]
+    deps: Deps, uow: UnitOfWork, ticket: Ticket, notice: Notice, used: set[str]
 ) -> list[str]:
     t = deps.translator
     locale = t.default_locale
@@ -225,7 +157,7 @@ async def _queue_notice(
         "unit": unit.name,
     }
     lead_chat = deps.directory.escalation_chat_id
-    keys = notice.dedupe_keys(lead=lead_chat is not None)
+    keys = dedupe_keys(notice, lead=lead_chat is not None)
     queued: list[str] = []
     if notice.stage != OVERDUE:
         key = keys[0]

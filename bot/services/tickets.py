@@ -20,6 +20,7 @@ from bot.domain.kinds import Identity as IdentityRule
 from bot.domain.kinds import Kind, info
 from bot.domain.messages import Choice
 from bot.domain.model import Attachment, Origin, Ticket, TicketEvent
+from bot.domain.notices import next_notice_at
 from bot.domain.org import Role
 from bot.domain.routing import route
 from bot.domain.statuses import Status
@@ -83,6 +84,12 @@ class TicketService:
         role: Role | str | None = None,
         **data: Any,
     ) -> TicketEvent:
+        # Every change of status or deadline is recorded here, so the sweep's schedule follows
+        # it in the same transaction. An unchanged ticket may get an earlier instant than it
+        # had; that costs the sweep one look at queued keys, never a message.
+        ticket.next_notice_at = next_notice_at(
+            ticket, self.deps.reminder_thresholds, self.deps.calendar, self._now()
+        )
         await uow.tickets.flush()
         assert ticket.id is not None
         event = TicketEvent(
