@@ -313,3 +313,34 @@ async def test_restart_in_the_middle_of_intake(
         await quan.expect("PA26-00001")
         [ticket] = await tickets_of(again)
         assert (ticket.category, ticket.commune) == ("ha-tang", "son-tra")
+
+
+async def test_location_language_cancel_and_the_menu(
+    telegram: FakeTelegramServer, product: Application
+) -> None:
+    kim = TelegramUser(telegram, "Kim")
+    kim.say("Xin chào, cho tôi hỏi cách gửi phản ánh về rác thải ở chợ.")
+    kept = await kim.expect("đã ghi lại nội dung")
+    assert "Bạn muốn làm gì" in (await kim.expect("Bạn muốn làm gì"))["text"]
+    assert kept
+    kim.press("phản ánh")
+    await kim.expect("Bước 2/7")
+    categories = kim.buttons()
+    assert "(gợi ý)" in categories[0] and "Môi trường" in categories[0]
+    kim.press("Môi trường")
+    await kim.expect("Bước 3/7")
+    telegram.send_location(kim.user, kim.chat, latitude=16.0671, longitude=108.2190)
+    located = await kim.expect("Vị trí bạn gửi thuộc")
+    assert "Hải Châu" in located["text"]
+    await kim.expect("Bước 5/7")  # the description came first, so step 4 is skipped
+    kim.say("/cancel")
+    await kim.expect("Đã hủy")
+    await kim.expect("Bạn muốn làm gì")
+    kim.say("/language")
+    await kim.expect("Choose your language")
+    kim.press("English")
+    await kim.expect("Switched to English")
+    menu = await kim.expect("What would you like to do")
+    assert any("report" in label.lower() for label in kim.buttons(menu))
+    kim.say("/foo")
+    await kim.expect("I do not know this command")

@@ -138,6 +138,11 @@ async def test_full_cycle_in_the_group(telegram: FakeTelegramServer, working: Ap
     lan.press("⭐⭐⭐⭐⭐", resolved)
     rated = await unit.expect("đánh giá")
     assert "⭐⭐⭐⭐⭐" in rated["text"]
+    await lan.expect("góp ý thêm")
+    lan.say("Cảm ơn các anh chị đã xử lý nhanh.")
+    await lan.expect("Cảm ơn bạn")
+    comment = await unit.expect("xử lý nhanh")
+    assert code in comment["text"]
 
 
 async def test_transfer_to_another_unit(
