@@ -356,7 +356,7 @@ class OfficerConversation:
         elif command == "ticket":
             await self._show_ticket(turn, unit, user_id)
         elif command == "stats":
-            await self._stats(turn, unit)
+            await self._stats(turn, unit, user_id)
         elif command == "identity":
             turn.send(turn.say("officer-identity-private-only"), offer=False)
 
@@ -454,7 +454,7 @@ class OfficerConversation:
             )
         return "\n".join(lines)
 
-    async def _stats(self, turn: Turn, unit: Unit) -> None:
+    async def _stats(self, turn: Turn, unit: Unit, user_id: int) -> None:
         stats = await self.officers.month_stats(unit.id)
         figures = stats.figures
         rate = stats.on_time_percent
@@ -474,6 +474,17 @@ class OfficerConversation:
             if rate is not None
             else turn.say("officer-stats-rate-none")
         )
+        failures = await self.officers.delivery_failures(self._actor(turn, user_id))
+        if failures is not None:
+            text += "\n\n" + turn.say("officer-stats-failures", count=failures.count)
+            for failure in failures.recent:
+                text += "\n" + turn.say(
+                    "officer-stats-failure",
+                    at=format_datetime(failure.failed_at),
+                    purpose=failure.purpose,
+                    attempts=failure.attempts,
+                    reason=failure.reason,
+                )
         turn.send(text, offer=False)
 
     def _actor(self, turn: Turn, user_id: int) -> Actor:

@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import Ticket
 from bot.domain.statuses import OPEN, Status
-from bot.services.ports import UnitStats
+from bot.services.ports import DeliveryFailure, DeliveryFailures, UnitStats
 from storage import orm
+from storage.outbox_store import failed_deliveries
 
 _OPEN = [s.value for s in OPEN]
 _IN_PROGRESS = [s.value for s in OPEN if s is not Status.SUBMITTED]
@@ -125,4 +126,14 @@ class SqlAlchemyTicketLookups:
             resolved=resolved,
             resolved_on_time=on_time,
             overdue=overdue,
+        )
+
+    async def delivery_failures(self, *, limit: int) -> DeliveryFailures:
+        found = await failed_deliveries(self.session, limit=limit)
+        return DeliveryFailures(
+            count=found.count,
+            recent=[
+                DeliveryFailure(f.purpose, f.attempts, f.failed_at, (f.last_error or "")[:200])
+                for f in found.recent
+            ],
         )

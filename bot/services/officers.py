@@ -18,7 +18,7 @@ from bot.domain.statuses import Status
 from bot.services.cards import render_card
 from bot.services.context import Actor, ActorType, Deps
 from bot.services.notify import TELEGRAM, Notifier
-from bot.services.ports import UnitStats
+from bot.services.ports import DeliveryFailures, UnitStats
 
 PER_PAGE = 8
 
@@ -104,6 +104,13 @@ class OfficerService:
         async with self.deps.uow() as uow:
             figures = await uow.lookups.unit_stats(unit_id, start=start, end=end, now=now)
         return MonthStats(today.year, today.month, figures)
+
+    async def delivery_failures(self, actor: Actor, *, limit: int = 3) -> DeliveryFailures | None:
+        """For admins only: what the delivery worker gave up on."""
+        if actor.user_id is None or not self.deps.directory.is_admin(actor.user_id):
+            return None
+        async with self.deps.uow() as uow:
+            return await uow.lookups.delivery_failures(limit=limit)
 
     def overdue(self, ticket: Ticket) -> bool:
         due = pending_due(ticket)

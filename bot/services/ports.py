@@ -180,6 +180,9 @@ class TicketLookups(Protocol):
     async def unit_stats(
         self, unit_id: str, *, start: datetime, end: datetime, now: datetime
     ) -> UnitStats: ...
+    async def delivery_failures(self, *, limit: int) -> DeliveryFailures:
+        """Messages the delivery worker gave up on (issue 5: visible to admins in /stats)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +195,20 @@ class UnitStats:
     resolved: int = 0
     resolved_on_time: int = 0
     overdue: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryFailure:
+    purpose: str  # card, citizen, unit...; never the chat: it may be a denouncer's
+    attempts: int
+    failed_at: datetime
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryFailures:
+    count: int
+    recent: list[DeliveryFailure]
 
 
 class UnitOfWork(Protocol):

@@ -166,3 +166,8 @@ officer-new-to-cao-private = To keep the denouncer's identity confidential, a de
 officer-new-done = ✅ Petition recorded as ticket <b>{ $code }</b>, sent to { $unit }.
 officer-new-link-hint = The petitioner can get notifications by chat by sending the bot the code <b>{ $code }</b> and the phone number on the petition.
 officer-card-moved = ↪️ The ticket was transferred to { $unit }; this unit no longer acts on this card.
+
+## Delivery failures in /stats, for admins
+
+officer-stats-failures = 📮 Messages the system could not deliver (admins only): <b>{ $count }</b>
+officer-stats-failure = • { $at } · { $purpose } · after { $attempts } attempts: { $reason }

@@ -166,3 +166,8 @@ officer-new-to-cao-private = Để giữ bí mật danh tính người tố cáo
 officer-new-done = ✅ Đã ghi nhận đơn, mã hồ sơ <b>{ $code }</b>, chuyển đến { $unit }.
 officer-new-link-hint = Người gửi đơn có thể nhận thông báo qua tin nhắn bằng cách gửi cho bot mã hồ sơ <b>{ $code }</b> và số điện thoại đã khai.
 officer-card-moved = ↪️ Hồ sơ đã được chuyển đến { $unit }; đơn vị này không còn thao tác trên thẻ này.
+
+## Delivery failures in /stats, for admins
+
+officer-stats-failures = 📮 Tin nhắn hệ thống không gửi được (chỉ quản trị viên thấy): <b>{ $count }</b>
+officer-stats-failure = • { $at } · { $purpose } · sau { $attempts } lần thử: { $reason }

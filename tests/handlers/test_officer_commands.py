@@ -187,3 +187,22 @@ async def test_topic_names(deps: Deps, tickets: TicketService) -> None:
     guided = await tickets.guide(OFFICER, pothole.code, "Liên hệ công ty cấp nước.")
     assert topic_closes(guided)
     assert topic_name(guided, deps.directory, deps.translator, "vi").startswith("🧭")
+
+
+async def test_admins_see_what_delivery_gave_up_on(
+    harness: Harness, deps: Deps, tickets: TicketService, clock: FixedClock
+) -> None:
+    ticket = await submit(tickets)
+    async with deps.uow() as uow:
+        rows = await uow.outbox.pending(now=clock.now(), limit=10)
+        assert rows and rows[0].ticket_id == ticket.id
+        rows[0].failed_at = clock.now()
+        rows[0].attempts = 8
+        rows[0].last_error = "Bad Request: chat not found"
+        await uow.commit()
+    admin = await harness.send(group_event(HAI_CHAU_CHAT, 100001, text="/stats"))
+    text = texts(admin)[0]
+    assert "không gửi được" in text and "<b>1</b>" in text
+    assert "card · sau 8 lần thử: Bad Request: chat not found" in text
+    officer = await harness.send(group_event(HAI_CHAU_CHAT, HAI_CHAU_OFFICER, text="/stats"))
+    assert "không gửi được" not in texts(officer)[0]
