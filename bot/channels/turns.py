@@ -87,8 +87,12 @@ class TurnRunner:
 
     async def _typing_later(self, event: IncomingEvent) -> None:
         await asyncio.sleep(TYPING_AFTER)
-        if event.is_private:
+        if not event.is_private:
+            return
+        try:
             await self.typing(event.chat_id)
+        except Exception:  # cosmetic; nobody awaits this task, so it must not fail
+            self.log.debug("typing indicator failed in %s", event.chat_id, exc_info=True)
 
 
 async def in_chat_order(
