@@ -295,17 +295,15 @@ class TicketService:
                 note=text or None,
                 attachments=len(attachments),
             )
-            notifier = Notifier(self.deps, uow)
-            await notifier.unit(
+            await self._tell_unit(
+                uow,
                 ticket,
+                event,
                 message_id,
-                key=f"ev{event.id}:unit",
-                code=ticket.code,
+                card=target is not None,
                 text=text or "—",
                 attachments=attachments,
             )
-            if target is not None:
-                await notifier.card_update(ticket, key=f"ev{event.id}:card")
             await uow.commit()
             return ticket
 
@@ -331,16 +329,14 @@ class TicketService:
                 note=ticket.rating_comment,
                 rating=stars,
             )
-            notifier = Notifier(self.deps, uow)
-            await notifier.unit(
+            await self._tell_unit(
+                uow,
                 ticket,
+                event,
                 "unit-rated",
-                key=f"ev{event.id}:unit",
-                code=ticket.code,
                 stars="⭐" * stars,
                 comment=ticket.rating_comment or "—",
             )
-            await notifier.card_update(ticket, key=f"ev{event.id}:card")
             await uow.commit()
             return ticket
 
@@ -381,15 +377,9 @@ class TicketService:
             await self._record(uow, ticket, actor, "reopen", previous=first, note=reason)
             second = ticket.move_to(Status.ACCEPTED, at=now)
             event = await self._record(uow, ticket, actor, "reaccept", previous=second)
-            notifier = Notifier(self.deps, uow)
-            await notifier.unit(
-                ticket,
-                "unit-reopened",
-                key=f"ev{event.id}:unit",
-                code=ticket.code,
-                reason=reason.strip() or "—",
+            await self._tell_unit(
+                uow, ticket, event, "unit-reopened", reason=reason.strip() or "—"
             )
-            await notifier.card_update(ticket, key=f"ev{event.id}:card")
             await uow.commit()
             return ticket
 
@@ -423,16 +413,9 @@ class TicketService:
                 role=role,
                 resolution_due=resolution.due,
             )
-            notifier = Notifier(self.deps, uow)
-            await notifier.citizen(
-                ticket,
-                "notify-accepted",
-                key=f"ev{event.id}:citizen",
-                code=ticket.code,
-                unit=self._unit_name(ticket),
-                due=format_date(resolution.due),
+            await self._tell_citizen(
+                uow, ticket, event, "notify-accepted", due=format_date(resolution.due)
             )
-            await notifier.card_update(ticket, key=f"ev{event.id}:card")
             await uow.commit()
             return ticket
 
@@ -511,14 +494,28 @@ class TicketService:
 
     async def guide(self, actor: Actor, code: str, text: str) -> Ticket:
         """Hướng dẫn: not this government's to decide; the citizen is told where to go."""
-        return await self._decide(actor, code, Status.GUIDED, "guide", "notify-guided", text)
-
-    async def reject(self, actor: Actor, code: str, reason: str) -> Ticket:
-        return await self._decide(
-            actor, code, Status.REJECTED, "reject", "notify-rejected", reason, head=True
+        return await self._staff_step(
+            actor, code, Status.GUIDED, "guide", "notify-guided", text, decision=True
         )
 
-    async def _decide(
+    async def reject(self, actor: Actor, code: str, reason: str) -> Ticket:
+        return await self._staff_step(
+            actor,
+            code,
+            Status.REJECTED,
+            "reject",
+            "notify-rejected",
+            reason,
+            head=True,
+            decision=True,
+        )
+
+    async def request_info(self, actor: Actor, code: str, question: str) -> Ticket:
+        return await self._staff_step(
+            actor, code, Status.NEEDS_INFO, "request_info", "notify-needs-info", question
+        )
+
+    async def _staff_step(
         self,
         actor: Actor,
         code: str,
@@ -528,57 +525,22 @@ class TicketService:
         text: str,
         *,
         head: bool = False,
+        decision: bool = False,  # the unit's final word on the petition (guide, reject)
     ) -> Ticket:
+        """A step an officer takes with a text that goes to the citizen as it is."""
         text = _required_text(text)
         async with self.deps.uow() as uow:
             ticket = await self._load(uow, code)
             role = self._require_staff(actor, ticket, head=head)
             now = self._now()
             previous = ticket.move_to(target, at=now)
-            ticket.decided_at = now
-            ticket.public_answer = text
+            if decision:
+                ticket.decided_at = now
+                ticket.public_answer = text
             event = await self._record(
                 uow, ticket, actor, action, previous=previous, role=role, note=text, public=True
             )
-            notifier = Notifier(self.deps, uow)
-            await notifier.citizen(
-                ticket,
-                message_id,
-                key=f"ev{event.id}:citizen",
-                code=ticket.code,
-                unit=self._unit_name(ticket),
-                text=text,
-            )
-            await notifier.card_update(ticket, key=f"ev{event.id}:card")
-            await uow.commit()
-            return ticket
-
-    async def request_info(self, actor: Actor, code: str, question: str) -> Ticket:
-        question = _required_text(question)
-        async with self.deps.uow() as uow:
-            ticket = await self._load(uow, code)
-            role = self._require_staff(actor, ticket)
-            previous = ticket.move_to(Status.NEEDS_INFO, at=self._now())
-            event = await self._record(
-                uow,
-                ticket,
-                actor,
-                "request_info",
-                previous=previous,
-                role=role,
-                note=question,
-                public=True,
-            )
-            notifier = Notifier(self.deps, uow)
-            await notifier.citizen(
-                ticket,
-                "notify-needs-info",
-                key=f"ev{event.id}:citizen",
-                code=ticket.code,
-                unit=self._unit_name(ticket),
-                text=question,
-            )
-            await notifier.card_update(ticket, key=f"ev{event.id}:card")
+            await self._tell_citizen(uow, ticket, event, message_id, text=text)
             await uow.commit()
             return ticket
 
@@ -635,18 +597,15 @@ class TicketService:
                 note=answer,
                 public=True,
             )
-            notifier = Notifier(self.deps, uow)
-            await notifier.citizen(
+            await self._tell_citizen(
+                uow,
                 ticket,
+                event,
                 "notify-resolved",
-                key=f"ev{event.id}:citizen",
-                code=ticket.code,
-                unit=self._unit_name(ticket),
                 text=answer,
                 days=self.deps.limits.reopen_days,
                 choices=rating_choices(ticket, await self._unsatisfied_label(uow, ticket)),
             )
-            await notifier.card_update(ticket, key=f"ev{event.id}:card")
             await uow.commit()
             return ticket
 
@@ -693,17 +652,9 @@ class TicketService:
                 rule=new.rule,
                 source=new.source,
             )
-            notifier = Notifier(self.deps, uow)
-            await notifier.citizen(
-                ticket,
-                "notify-extended",
-                key=f"ev{event.id}:citizen",
-                code=ticket.code,
-                unit=self._unit_name(ticket),
-                due=format_date(new.due),
-                text=reason,
+            await self._tell_citizen(
+                uow, ticket, event, "notify-extended", due=format_date(new.due), text=reason
             )
-            await notifier.card_update(ticket, key=f"ev{event.id}:card")
             await uow.commit()
             return ticket
 
@@ -764,6 +715,42 @@ class TicketService:
             await self._record(uow, ticket, actor, "identity_viewed", role=role)
             await uow.commit()
             return ticket
+
+    async def _tell_citizen(
+        self,
+        uow: UnitOfWork,
+        ticket: Ticket,
+        event: TicketEvent,
+        message_id: str,
+        **args: Any,
+    ) -> None:
+        """The citizen hears of the step (signed by the unit); the card shows it."""
+        notifier = Notifier(self.deps, uow)
+        await notifier.citizen(
+            ticket,
+            message_id,
+            key=f"ev{event.id}:citizen",
+            code=ticket.code,
+            unit=self._unit_name(ticket),
+            **args,
+        )
+        await notifier.card_update(ticket, key=f"ev{event.id}:card")
+
+    async def _tell_unit(
+        self,
+        uow: UnitOfWork,
+        ticket: Ticket,
+        event: TicketEvent,
+        message_id: str,
+        *,
+        card: bool = True,
+        **args: Any,
+    ) -> None:
+        """The unit's group hears of what the citizen did, as a reply to the card."""
+        notifier = Notifier(self.deps, uow)
+        await notifier.unit(ticket, message_id, key=f"ev{event.id}:unit", code=ticket.code, **args)
+        if card:
+            await notifier.card_update(ticket, key=f"ev{event.id}:card")
 
     async def _unsatisfied_label(self, uow: UnitOfWork, ticket: Ticket) -> str:
         citizen = await uow.citizens.get(ticket.citizen_id) if ticket.citizen_id else None
