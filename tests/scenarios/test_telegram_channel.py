@@ -234,3 +234,20 @@ async def test_webhook_refuses_a_wrong_or_missing_secret(
         # Once the proxy is fixed, the refused update is delivered, not lost.
         await point_webhook_at(telegram, app, SECRET)
         await telegram.wait_for_message(chat.id, has(WELCOME))
+
+
+async def test_webhook_refuses_what_is_not_an_update(
+    telegram: FakeTelegramServer,
+    clean_database: str,
+    app_config: AppConfig,
+    clock: FixedClock,
+    framework: str,
+) -> None:
+    settings = product_settings(**webhook_settings(telegram, clean_database, framework))
+    async with running_product(settings, app_config, clock=clock) as app:
+        local = await point_webhook_at(telegram, app, SECRET)
+        async with aiohttp.ClientSession(headers={SECRET_HEADER: SECRET}) as session:
+            for body in ([], {"update_id": "1"}, {"message": {}}):
+                async with session.post(local, json=body) as response:
+                    assert response.status >= 400, body
+        assert telegram.calls("sendMessage") == []

@@ -188,8 +188,11 @@ class PtbTelegramChannel:
         if self._closing:
             return web.Response(status=503)  # Telegram delivers it again later
         try:
-            update = Update.de_json(await request.json(), self.bot)
-        except (ValueError, TypeError, KeyError):
+            data = await request.json()
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                return web.Response(status=400)
+            update = Update.de_json(data, self.bot)
+        except (ValueError, TypeError, KeyError, AttributeError):  # not an Update PTB can read
             return web.Response(status=400)
         # Shielded: a dropped connection must not cut a turn in half; Telegram redelivers
         # it and the core recognises the update id.
