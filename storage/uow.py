@@ -20,6 +20,7 @@ from storage.repositories import (
     SqlAlchemySequenceRepository,
     SqlAlchemyTicketRepository,
 )
+from storage.turns import SqlAlchemyTurnRepository
 
 
 class SqlAlchemyUnitOfWork:
@@ -35,6 +36,7 @@ class SqlAlchemyUnitOfWork:
         self.outbox = SqlAlchemyOutboxRepository(session)
         self.conversations = SqlAlchemyConversationRepository(session)
         self.processed = SqlAlchemyProcessedUpdateRepository(session)
+        self.turns = SqlAlchemyTurnRepository(session)
         self.sequences = SqlAlchemySequenceRepository(session)
         self.lookups = SqlAlchemyTicketLookups(session)
         self.job_runs = SqlAlchemyJobRunRepository(session)

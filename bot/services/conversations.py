@@ -37,28 +37,29 @@ class ConversationService:
         citizen_chat: str | None,
         locale_hint: str | None = None,
     ) -> OpenedTurn:
-        """Everything a turn starts from, in one transaction (it runs for every update)."""
+        """Everything a turn starts from, in one statement (it runs for every update)."""
         async with self.deps.uow() as uow:
-            if update_id is not None and await uow.processed.exists(channel, update_id):
+            start = await uow.turns.start(
+                channel, state_key, update_id=update_id, citizen_chat=citizen_chat
+            )
+            if start.seen:
                 empty = ConversationState(channel=channel, chat_id=state_key, payload={})
                 return OpenedTurn(True, empty, None)
-            state = await uow.conversations.load(channel, state_key) or ConversationState(
+            state = start.state or ConversationState(
                 channel=channel, chat_id=state_key, payload={}, version=0
             )
-            citizen = None
-            if citizen_chat is not None:
-                citizen = await uow.citizens.by_external(channel, citizen_chat)
-                if citizen is None:
-                    citizen = Citizen(
-                        channel=channel,
-                        external_id=citizen_chat,
-                        locale=locale_hint
-                        if locale_hint in LOCALES
-                        else self.deps.translator.default_locale,
-                        created_at=self.deps.clock.now(),
-                    )
-                    uow.citizens.add(citizen)
-                    await uow.commit()
+            citizen = start.citizen
+            if citizen is None and citizen_chat is not None:
+                citizen = Citizen(
+                    channel=channel,
+                    external_id=citizen_chat,
+                    locale=locale_hint
+                    if locale_hint in LOCALES
+                    else self.deps.translator.default_locale,
+                    created_at=self.deps.clock.now(),
+                )
+                uow.citizens.add(citizen)
+                await uow.commit()
             return OpenedTurn(False, state, citizen)
 
     async def seen(self, channel: str, update_id: str) -> bool:
@@ -77,26 +78,10 @@ class ConversationService:
 
         Returns False when another worker moved the conversation on first (nothing saved).
         """
-        from bot.domain.errors import ConcurrentUpdate
-
         async with self.deps.uow() as uow:
-            if update_id is not None and not await uow.processed.claim(
-                state.channel, update_id, at=self.deps.clock.now()
-            ):
-                return False
-            if payload is None:
-                await uow.conversations.delete(state.channel, state.chat_id)
-            elif payload != state.payload or state.version == 0:
-                new = ConversationState(
-                    channel=state.channel,
-                    chat_id=state.chat_id,
-                    payload=payload,
-                    version=state.version,
-                    updated_at=self.deps.clock.now(),
-                )
-                try:
-                    await uow.conversations.save(new, expected_version=state.version or None)
-                except ConcurrentUpdate:
-                    return False
-            await uow.commit()
-            return True
+            saved = await uow.turns.finish(
+                state, payload, update_id=update_id, at=self.deps.clock.now()
+            )
+            if saved:
+                await uow.commit()
+            return saved
