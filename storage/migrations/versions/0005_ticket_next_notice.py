@@ -20,15 +20,6 @@ _SCHEDULED = sa.text("next_notice_at IS NOT NULL")
 
 def upgrade() -> None:
     op.add_column("tickets", sa.Column("next_notice_at", sa.DateTime(timezone=True)))
-    op.create_index(
-        "ix_tickets_next_notice",
-        "tickets",
-        ["next_notice_at", "id"],
-        unique=False,
-        postgresql_where=_SCHEDULED,
-        sqlite_where=_SCHEDULED,
-    )
-    op.create_index("ix_tickets_status_resolved", "tickets", ["status", "resolved_at"])
     # The exact instant needs the reminder thresholds and the extra days off, which live in
     # the config a migration does not read. Any instant in the past is safe: the sweep treats
     # the ticket as owed a check, queues what is owed then (the outbox's dedupe keys make that
@@ -39,6 +30,16 @@ def upgrade() -> None:
         "WHERE (status = 'submitted' AND decision_due IS NOT NULL) "
         "OR (status IN ('accepted', 'needs_info', 'reopened') AND resolution_due IS NOT NULL)"
     )
+    # Built after the back-fill, which then writes no index entries row by row.
+    op.create_index(
+        "ix_tickets_next_notice",
+        "tickets",
+        ["next_notice_at", "id"],
+        unique=False,
+        postgresql_where=_SCHEDULED,
+        sqlite_where=_SCHEDULED,
+    )
+    op.create_index("ix_tickets_status_resolved", "tickets", ["status", "resolved_at"])
 
 
 def downgrade() -> None:
