@@ -155,6 +155,16 @@ class Settings(BaseSettings):
             )
         return self
 
+    @model_validator(mode="after")
+    def _webhook_secrets(self) -> Settings:
+        # The secret is the only proof that a webhook call comes from the platform: without
+        # it anyone who learns the URL could post updates as any officer.
+        if self.telegram_webhook_url and self.telegram_webhook_secret is None:
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL")
+        if self.zalo_webhook_url and self.zalo_webhook_secret is None:
+            raise ValueError("ZALO_WEBHOOK_SECRET is required with ZALO_WEBHOOK_URL")
+        return self
+
     @property
     def telegram_enabled(self) -> bool:
         return self.telegram_bot_token is not None

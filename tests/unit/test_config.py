@@ -578,3 +578,12 @@ def test_deadline_keys_pass_through_without_a_policy(
 def test_deadline_values_must_be_whole_days(write: Callable[..., str]) -> None:
     path = write(changed(lambda d: d.update(deadlines={"x": -1})))
     assert errors_of(path) == [f"{path}: deadlines.x: Input should be greater than or equal to 0"]
+
+
+@pytest.mark.parametrize("platform", ["TELEGRAM", "ZALO"])
+def test_a_webhook_needs_its_secret(monkeypatch: pytest.MonkeyPatch, platform: str) -> None:
+    monkeypatch.setenv(f"{platform}_WEBHOOK_URL", "https://bot.example.vn/hook")
+    with pytest.raises(ValidationError, match=f"{platform}_WEBHOOK_SECRET is required"):
+        Settings()
+    monkeypatch.setenv(f"{platform}_WEBHOOK_SECRET", "s3cret-token-123")
+    assert Settings()

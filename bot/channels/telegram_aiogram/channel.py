@@ -3,15 +3,16 @@
 Polling is our own loop around aiogram's `get_updates` and `Dispatcher.feed_update`: a batch
 is processed (concurrently across chats, in order within a chat) and only then confirmed by
 the next `offset`, so a crash or a database outage never loses a citizen's message
-(DOMAIN.md §4). aiogram's `start_polling` confirms before its tasks finish.
+(DOMAIN.md §4). aiogram's `start_polling` confirms before its tasks finish. Webhook updates
+arrive on the product's own aiohttp server and are answered only once handled.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import logging
-from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, Dispatcher, Router
@@ -19,7 +20,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import Response
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramRetryAfter
 from aiogram.methods import (
     AnswerCallbackQuery,
     CloseForumTopic,
@@ -34,21 +35,15 @@ from aiogram.methods import (
     SendVoice,
 )
 from aiogram.types import BotCommand, CallbackQuery, Message, Update
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
-from tenacity import (
-    AsyncRetrying,
-    retry_if_not_exception_type,
-    stop_after_attempt,
-    wait_exponential_jitter,
-)
+from pydantic import ValidationError
 
+from bot.channels.menu import MENU_LANGUAGES, menu_commands
 from bot.channels.telegram_aiogram.sender import AiogramSender
 from bot.channels.telegram_aiogram.updates import event_from_callback, event_from_message
-from bot.domain.errors import DomainError
-from bot.domain.messages import OutgoingMessage, Reply
+from bot.channels.turns import Core, TurnRunner, in_chat_order
+from bot.domain.messages import Reply
 from bot.i18n import Translator
 from bot.services.sending import Destination, SendError
-from handlers.dispatcher import Dispatcher as CoreDispatcher
 from handlers.events import IncomingEvent
 
 if TYPE_CHECKING:
@@ -57,8 +52,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("nghedan.telegram")
 
 ALLOWED_UPDATES = ["message", "callback_query"]
-COMMANDS = ("start", "status", "my", "cancel", "language", "subscribe", "help")
-TYPING_AFTER = 0.4  # seconds: show "typing…" only on slow steps
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+CALLBACK_ANSWER_LIMIT = 200  # answerCallbackQuery text
+STOP_GRACE = 10.0  # seconds a webhook turn in progress may take to finish on stop
 
 # aiogram parses every answer as `Response[<result type>]`, and pydantic keeps such a
 # parametrised model only while something references it: after each full garbage collection
@@ -90,7 +86,7 @@ class TelegramChannel:
         *,
         token: str,
         api_url: str,
-        core: CoreDispatcher,
+        core: Core,
         translator: Translator,
         webhook_url: str | None = None,
         webhook_secret: str | None = None,
@@ -99,8 +95,8 @@ class TelegramChannel:
         session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
         self.bot = Bot(token, session=session, default=DefaultBotProperties())
         self.sender = AiogramSender(self.bot)
-        self.core = core
         self.translator = translator
+        self.turns = TurnRunner(core, translator, typing=self.sender.chat_action, log=log)
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret
         self.polling_timeout = polling_timeout
@@ -110,20 +106,12 @@ class TelegramChannel:
         router.callback_query.register(self._on_callback)
         self.dispatcher.include_router(router)
         self._polling: asyncio.Task[None] | None = None
-        self._chat_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._closing = False
 
     # -- lifecycle ---------------------------------------------------------------------------
-    def webhook_handler(self) -> SimpleRequestHandler:
-        """Mounted on the product's web server; answers only after the update is handled."""
-        return SimpleRequestHandler(
-            dispatcher=self.dispatcher,
-            bot=self.bot,
-            handle_in_background=False,
-            secret_token=self.webhook_secret,
-        )
-
     def mount(self, app: web.Application, path: str) -> None:
-        self.webhook_handler().register(app, path=path)
+        app.router.add_post(path, self._on_webhook)
 
     async def start(self) -> None:
         me = await self.bot.get_me()
@@ -144,19 +132,21 @@ class TelegramChannel:
             log.info("Telegram: long polling")
 
     async def stop(self) -> None:
+        self._closing = True
         if self._polling is not None:
             self._polling.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._polling
             self._polling = None
+        if self._in_flight:
+            await asyncio.wait(self._in_flight, timeout=STOP_GRACE)
         await self.bot.session.close()
 
     async def _set_commands(self) -> None:
-        t = self.translator
-        for locale, language_code in (("vi", None), ("vi", "vi"), ("en", "en")):
+        for locale, language_code in MENU_LANGUAGES:
             commands = [
-                BotCommand(command=name, description=t.plain(locale, f"command-{name}"))
-                for name in COMMANDS
+                BotCommand(command=name, description=description)
+                for name, description in menu_commands(self.translator, locale)
             ]
             await self.bot.set_my_commands(commands, language_code=language_code)
 
@@ -176,71 +166,71 @@ class TelegramChannel:
             except TelegramRetryAfter as error:
                 await asyncio.sleep(error.retry_after)
                 continue
-            except (TelegramNetworkError, TelegramServerError, TimeoutError) as error:
+            except (TelegramAPIError, TelegramNetworkError, TimeoutError) as error:
+                # Network, 5xx, 409 from a second instance, a revoked token: keep trying,
+                # loudly; a polling task that dies quietly leaves a bot that looks alive.
                 log.warning("Telegram: getUpdates failed (%s); retrying in %.0fs", error, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
                 continue
             if not updates:
                 continue
-            await self._process_batch(updates)
+            await in_chat_order(updates, _chat_of, self._process)
             offset = updates[-1].update_id + 1  # confirmed by the next call, after commit
 
-    async def _process_batch(self, updates: list[Update]) -> None:
-        by_chat: defaultdict[str, list[Update]] = defaultdict(list)
-        for update in updates:
-            by_chat[_chat_of(update)].append(update)
+    # -- webhook -----------------------------------------------------------------------------
+    async def _on_webhook(self, request: web.Request) -> web.Response:
+        from aiohttp import web
 
-        async def run_chat(chat_updates: list[Update]) -> None:
-            for update in chat_updates:
-                await self.dispatcher.feed_update(self.bot, update)
+        given = request.headers.get(SECRET_HEADER)
+        if given is None:
+            return web.Response(status=401)
+        if self.webhook_secret is None or not hmac.compare_digest(
+            given.encode(), self.webhook_secret.encode()
+        ):
+            return web.Response(status=403)
+        if self._closing:
+            return web.Response(status=503)  # Telegram delivers it again later
+        try:
+            data = await request.json()
+            # Strict on the id: pydantic would read "1" as 1, and a forged body has no place.
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                return web.Response(status=400)
+            update = Update.model_validate(data, context={"bot": self.bot})
+        except (ValueError, ValidationError):  # not JSON, or not an Update
+            return web.Response(status=400)
+        # Shielded: a dropped connection must not cut a turn in half; Telegram redelivers
+        # it and the core recognises the update id.
+        task = asyncio.create_task(self._process(update))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+        await asyncio.shield(task)
+        return web.json_response({})
 
-        await asyncio.gather(*(run_chat(batch) for batch in by_chat.values()))
+    # -- one update --------------------------------------------------------------------------
+    async def _process(self, update: Update) -> None:
+        try:
+            await self.dispatcher.feed_update(self.bot, update)
+        except Exception:
+            # The core has committed or refused by now; one bad update must not stop the rest.
+            log.exception("Telegram: update %s not processed", update.update_id)
 
-    # -- handlers ----------------------------------------------------------------------------
     async def _on_message(self, message: Message, event_update: Update) -> None:
         event = event_from_message(message, event_update.update_id)
-        reply = await self._handle(event)
+        reply = await self.turns.handle(event)
         await self._render(event, reply)
 
     async def _on_callback(self, query: CallbackQuery, event_update: Update) -> None:
         event = event_from_callback(query, event_update.update_id)
-        reply = await self._handle(event) if event is not None else Reply()
-        alert = reply.alert[:200] if reply.alert else None  # answerCallbackQuery text limit
-        with contextlib.suppress(Exception):
+        reply = await self.turns.handle(event) if event is not None else Reply()
+        alert = reply.alert[:CALLBACK_ANSWER_LIMIT] if reply.alert else None
+        try:
             await query.answer(text=alert, show_alert=reply.alert_is_error)
+        except (TelegramAPIError, TelegramNetworkError) as error:
+            # Too old to answer; the reply below still goes out.
+            log.debug("Telegram: callback %s not answered: %s", query.id, error)
         if event is not None:
             await self._render(event, reply)
-
-    async def _handle(self, event: IncomingEvent) -> Reply:
-        lock = self._chat_locks[event.chat_id]
-        async with lock:
-            typing = asyncio.create_task(self._typing_later(event))
-            try:
-                async for attempt in AsyncRetrying(
-                    retry=retry_if_not_exception_type(DomainError),
-                    stop=stop_after_attempt(3),
-                    wait=wait_exponential_jitter(multiplier=0.2, max=2, jitter=0.2),
-                    reraise=True,
-                ):
-                    with attempt:
-                        return await self.core.handle(event)
-            except Exception:
-                log.exception("Telegram: update %s failed", event.update_id)
-                return self._apology(event)
-            finally:
-                typing.cancel()
-        raise AssertionError("unreachable")
-
-    def _apology(self, event: IncomingEvent) -> Reply:
-        # Said plainly, so the citizen knows to send it again; nothing is silently dropped.
-        text = self.translator(None, "error-generic")
-        return Reply(messages=[OutgoingMessage(text=text)], alert=text, alert_is_error=True)
-
-    async def _typing_later(self, event: IncomingEvent) -> None:
-        await asyncio.sleep(TYPING_AFTER)
-        if event.is_private:
-            await self.sender.chat_action(event.chat_id)
 
     async def _render(self, event: IncomingEvent, reply: Reply) -> None:
         destination = Destination(chat_id=event.chat_id, thread_id=event.thread_id)

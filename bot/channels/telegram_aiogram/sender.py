@@ -128,6 +128,8 @@ class AiogramSender:
     async def _send(self, destination: Destination, message: OutgoingMessage) -> Sent:
         chat_id = int(destination.chat_id)
         if message.edit_message_id is not None:
+            if not message.text.strip():
+                raise PermanentFailure("an edit needs text")
             markup = markup_of(message)
             await self.bot.edit_message_text(
                 chat_id=chat_id,
@@ -190,10 +192,8 @@ class AiogramSender:
         raise PermanentFailure(f"cannot send a {attachment.channel} file to Telegram")
 
     async def chat_action(self, chat_id: str) -> None:
-        try:
-            await self.bot.send_chat_action(chat_id=int(chat_id), action="typing")
-        except (TimeoutError, TelegramBadRequest, TelegramForbiddenError, TelegramNetworkError):
-            log.debug("typing indicator not shown in %s", chat_id)
+        """ "typing…"; its failures are the turn runner's to swallow (it is cosmetic)."""
+        await self.bot.send_chat_action(chat_id=int(chat_id), action="typing")
 
 
 def _reply(message_id: int | None) -> ReplyParameters | None:
