@@ -156,6 +156,7 @@ async def test_rows_of_a_dead_worker_are_resumed_when_its_lease_expires(
 
 
 @pytest.mark.skipif(not databases.POSTGRES_URL, reason="two workers need PostgreSQL")
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)  # SQLite: one worker
 async def test_two_workers_never_send_the_same_row(
     server: FakeTelegramServer,
     deps: Deps,
@@ -164,8 +165,7 @@ async def test_two_workers_never_send_the_same_row(
     ticking: FixedClock,
     database_url: str,
 ) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite runs a single worker")
+    assert engine.dialect.name == "postgresql"
     chats = private_chats(server, 40)
     for round_ in range(3):
         for chat in chats:
