@@ -1570,7 +1570,6 @@ class FakeTelegramServer:
         token: str | None = None,
     ) -> dict[str, Any]:
         """Press an inline button of a bot message (it must be on the current keyboard)."""
-        bot = self._bot(token)
         chat = self._chat(message["chat"]["id"])
         current = chat.live(message["message_id"])
         if current is None:
@@ -1579,6 +1578,22 @@ class FakeTelegramServer:
         available = [b.get("callback_data") for row in keyboard for b in row]
         if callback_data not in available:
             raise ValueError(f"no button with callback_data {callback_data!r}; have {available}")
+        return self.forge_press(user, message, callback_data, token)
+
+    def forge_press(
+        self,
+        user: FakeUser | int,
+        message: dict[str, Any],
+        callback_data: str,
+        token: str | None = None,
+    ) -> dict[str, Any]:
+        """A press with any data under any bot message, as a modified client can send: Telegram
+        does not check callback data against the message's buttons."""
+        bot = self._bot(token)
+        chat = self._chat(message["chat"]["id"])
+        current = chat.live(message["message_id"])
+        if current is None:
+            raise ValueError(f"message {message['message_id']} is not in chat {chat.id}")
         query_id = str(4000000000000000000 + next(self._ids))
         query = {
             "id": query_id,

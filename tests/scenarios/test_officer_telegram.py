@@ -309,3 +309,34 @@ async def test_guidance_and_rejection_reach_the_citizen(
     unit.say("Trưởng", "Nội dung trùng với hồ sơ PA26-00001.", reply_to=prompt)
     rejected = await lan.expect("không đủ điều kiện")
     assert "trùng với hồ sơ" in rejected["text"]
+
+
+async def test_forged_and_replayed_presses_change_nothing(
+    telegram: FakeTelegramServer, working: Application
+) -> None:
+    unit = Unit(telegram, HAI_CHAU, "UBND Phường Hải Châu", {"Thu": 200052})
+    thu = unit.people["Thu"]
+    lan = TelegramUser(telegram, "Lan")
+    code = await file_pothole(lan)
+    card = await unit.expect(code)
+    accept = button_data(unit.current(card), "Tiếp nhận")
+    # The card's own data, pressed under a message in a private chat with the bot: refused.
+    private = telegram.add_private_chat(thu)
+    telegram.send_text(thu, private, "/help")
+    elsewhere = await telegram.wait_for_message(private.id)
+    forged = telegram.forge_press(thu, elsewhere, accept)
+    refused = await unit.answer(forged["callback_query"]["id"])
+    assert "không có quyền" in refused or "đã cũ" in refused
+    # Data for another ticket id under this card: nothing happens to either.
+    other = accept.replace(":1:", ":999:")
+    stray = telegram.forge_press(thu, unit.current(card), other)
+    assert "Đã tiếp nhận" not in await unit.answer(stray["callback_query"]["id"])
+    # The real press works once; replaying the same data afterwards is stale.
+    assert "Đã tiếp nhận" in await unit.answer(unit.press("Thu", card, "Tiếp nhận"))
+    await unit.card_shows(card, "Đang giải quyết")
+    replay = telegram.forge_press(thu, unit.current(card), accept)
+    assert "Đã tiếp nhận" not in await unit.answer(replay["callback_query"]["id"])
+    async with working.deps.uow() as uow:
+        ticket = await uow.tickets.by_code(code)
+        events = await uow.events.of_ticket(ticket.id)  # type: ignore[union-attr]
+    assert [e.action for e in events].count("accept") == 1
