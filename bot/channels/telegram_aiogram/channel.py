@@ -39,7 +39,7 @@ from pydantic import ValidationError
 
 from bot.channels.menu import MENU_LANGUAGES, menu_commands
 from bot.channels.telegram_aiogram.sender import AiogramSender
-from bot.channels.telegram_aiogram.updates import event_from_callback, event_from_message
+from bot.channels.telegram_events import chat_of, event_from_callback, event_from_message
 from bot.channels.turns import Core, TurnRunner, in_chat_order
 from bot.domain.messages import Reply
 from bot.i18n import Translator
@@ -175,7 +175,7 @@ class TelegramChannel:
                 continue
             if not updates:
                 continue
-            await in_chat_order(updates, _chat_of, self._process)
+            await in_chat_order(updates, chat_of, self._process)
             offset = updates[-1].update_id + 1  # confirmed by the next call, after commit
 
     # -- webhook -----------------------------------------------------------------------------
@@ -239,14 +239,6 @@ class TelegramChannel:
                 await self.sender.send(destination, message)
             except SendError as error:
                 log.warning("Telegram: reply to %s not sent: %s", event.chat_id, error)
-
-
-def _chat_of(update: Update) -> str:
-    if update.message is not None:
-        return str(update.message.chat.id)
-    if update.callback_query is not None and update.callback_query.message is not None:
-        return str(update.callback_query.message.chat.id)
-    return f"update:{update.update_id}"
 
 
 def channel_kwargs(settings: Any) -> dict[str, Any]:

@@ -22,8 +22,8 @@ from telegram.request import HTTPXRequest
 
 from bot.channels.configuration import ConfigurationProblem
 from bot.channels.menu import MENU_LANGUAGES, menu_commands
+from bot.channels.telegram_events import chat_of, event_from_callback, event_from_message
 from bot.channels.telegram_ptb.sender import PtbSender, seconds_of
-from bot.channels.telegram_ptb.updates import chat_of, event_from_callback, event_from_message
 from bot.channels.turns import Core, TurnRunner, in_chat_order
 from bot.domain.messages import Reply
 from bot.i18n import Translator

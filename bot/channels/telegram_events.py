@@ -1,16 +1,19 @@
-"""python-telegram-bot's Message and CallbackQuery to the core's IncomingEvent."""
+"""Telegram's Message, CallbackQuery and Update to the core's IncomingEvent.
+
+aiogram and python-telegram-bot both mirror the Bot API's field names, so one translation
+serves both adapters; each passes its own objects in.
+"""
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Message, Update, User
-from telegram.constants import ChatType
+from typing import Any
 
 from handlers.events import ChatKind, IncomingAttachment, IncomingEvent, Sender
 
 CHANNEL = "telegram"
 
 
-def sender_of(user: User | None) -> Sender:
+def sender_of(user: Any) -> Sender:
     if user is None:
         return Sender(id="0")
     return Sender(
@@ -22,49 +25,37 @@ def sender_of(user: User | None) -> Sender:
 
 
 def _chat_kind(chat_type: str) -> ChatKind:
-    return ChatKind.PRIVATE if chat_type == ChatType.PRIVATE else ChatKind.GROUP
+    return ChatKind.PRIVATE if chat_type == "private" else ChatKind.GROUP
 
 
-def attachments_of(message: Message) -> tuple[IncomingAttachment, ...]:
+def _attachment(kind: str, file: Any, mime_type: str | None) -> IncomingAttachment:
+    return IncomingAttachment(
+        kind=kind,
+        file_id=file.file_id,
+        file_unique_id=file.file_unique_id,
+        mime_type=mime_type,
+        file_name=getattr(file, "file_name", None),
+        size=file.file_size,
+    )
+
+
+def attachments_of(message: Any) -> tuple[IncomingAttachment, ...]:
     found: list[IncomingAttachment] = []
     if message.photo:
-        largest = message.photo[-1]
-        found.append(
-            IncomingAttachment(
-                kind="photo",
-                file_id=largest.file_id,
-                file_unique_id=largest.file_unique_id,
-                mime_type="image/jpeg",
-                size=largest.file_size,
-            )
-        )
+        found.append(_attachment("photo", message.photo[-1], "image/jpeg"))  # the largest size
     if message.document:
-        doc = message.document
-        found.append(
-            IncomingAttachment(
-                kind="document",
-                file_id=doc.file_id,
-                file_unique_id=doc.file_unique_id,
-                mime_type=doc.mime_type,
-                file_name=doc.file_name,
-                size=doc.file_size,
-            )
-        )
+        found.append(_attachment("document", message.document, message.document.mime_type))
     if message.voice:
-        voice = message.voice
-        found.append(
-            IncomingAttachment(
-                kind="voice",
-                file_id=voice.file_id,
-                file_unique_id=voice.file_unique_id,
-                mime_type=voice.mime_type,
-                size=voice.file_size,
-            )
-        )
+        found.append(_attachment("voice", message.voice, message.voice.mime_type))
     return tuple(found)
 
 
-def event_from_message(message: Message, update_id: int) -> IncomingEvent:
+def _thread_of(message: Any) -> int | None:
+    # Only a forum topic's messages have a thread; an inaccessible (too old) message has none.
+    return message.message_thread_id if getattr(message, "is_topic_message", False) else None
+
+
+def event_from_message(message: Any, update_id: int) -> IncomingEvent:
     contact = message.contact
     location = message.location
     return IncomingEvent(
@@ -78,7 +69,7 @@ def event_from_message(message: Message, update_id: int) -> IncomingEvent:
         reply_to_message_id=(
             message.reply_to_message.message_id if message.reply_to_message else None
         ),
-        thread_id=message.message_thread_id if message.is_topic_message else None,
+        thread_id=_thread_of(message),
         contact_phone=contact.phone_number if contact else None,
         contact_user_id=str(contact.user_id) if contact and contact.user_id else None,
         location=(location.latitude, location.longitude) if location else None,
@@ -87,12 +78,10 @@ def event_from_message(message: Message, update_id: int) -> IncomingEvent:
     )
 
 
-def event_from_callback(query: CallbackQuery, update_id: int) -> IncomingEvent | None:
+def event_from_callback(query: Any, update_id: int) -> IncomingEvent | None:
     message = query.message
     if message is None:
         return None
-    # An InaccessibleMessage (too old to read) still names its chat and id.
-    is_message = isinstance(message, Message)
     return IncomingEvent(
         channel=CHANNEL,
         chat_id=str(message.chat.id),
@@ -101,11 +90,11 @@ def event_from_callback(query: CallbackQuery, update_id: int) -> IncomingEvent |
         update_id=str(update_id),
         choice=query.data or "",
         message_id=message.message_id,
-        thread_id=message.message_thread_id if is_message and message.is_topic_message else None,
+        thread_id=_thread_of(message),
     )
 
 
-def chat_of(update: Update) -> str:
+def chat_of(update: Any) -> str:
     """The chat an update belongs to, for ordering; a chatless update is its own queue."""
     if update.message is not None:
         return str(update.message.chat.id)
