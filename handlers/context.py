@@ -54,6 +54,11 @@ class Turn:
         for label, data in offered:
             if fold(label) == wanted:
                 return str(data)
+        # People type the start of a long label ("ha tang" for "Hạ tầng, giao thông");
+        # it counts when it fits exactly one choice.
+        starts = [data for label, data in offered if fold(label).startswith(wanted)]
+        if len(wanted) >= 3 and len(starts) == 1:
+            return str(starts[0])
         return None
 
 
