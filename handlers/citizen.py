@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.domain.codes import find_code
@@ -18,6 +19,8 @@ from handlers.intake import KIND_CODES, Intake
 
 MENU = ("pa", "kg", "kn", "tc", "status", "my", "help")
 PAGE_SIZE = 5
+LINK_ATTEMPTS = 5  # failed links per chat in LINK_WINDOW
+LINK_WINDOW = timedelta(hours=1)
 
 
 class CitizenConversation:
@@ -384,11 +387,25 @@ class CitizenConversation:
         if self.link_offline is None:
             turn.send(turn.say("citizen-link-failed"), offer=False)
             return
+        now = self.deps.clock.now()
+        # A code is short and printed on a paper receipt: without a limit, the phone number
+        # recorded on it could be guessed.
+        recent = [
+            at
+            for at in turn.payload.get("link_failures", [])
+            if now - datetime.fromisoformat(at) < LINK_WINDOW
+        ]
+        if len(recent) >= LINK_ATTEMPTS:
+            turn.payload["link_failures"] = recent
+            turn.send(turn.say("citizen-link-too-many"), offer=False)
+            return
         try:
             ticket: Ticket = await self.link_offline(citizen.id, code, phone)
         except DomainError:
+            turn.payload["link_failures"] = [*recent, now.isoformat()]
             turn.send(turn.say("citizen-link-failed"), offer=False)
             return
+        turn.payload.pop("link_failures", None)
         turn.send(turn.say("citizen-linked", code=ticket.code), offer=False)
 
 

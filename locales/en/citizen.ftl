@@ -40,6 +40,7 @@ citizen-reopened = 🔁 Ticket <b>{ $code }</b> was reopened and passed back to 
 citizen-link-ask-code = Type the ticket code on your receipt (for example KN26-00012):
 citizen-link-ask-phone = Type the phone number you gave when filing it:
 citizen-link-failed = Could not link it: the code or the phone number does not match. Please check them, or contact the office where you filed it.
+citizen-link-too-many = Too many attempts to link a ticket. Please try again in an hour, or contact the office where you filed it.
 citizen-linked = ✅ Ticket <b>{ $code }</b> is linked. You will be notified about it here from now on.
 citizen-privacy = <b>Privacy</b>
     • I keep your chat account id to send you answers.

@@ -40,6 +40,7 @@ citizen-reopened = 🔁 Hồ sơ <b>{ $code }</b> đã được mở lại và c
 citizen-link-ask-code = Bạn gõ mã hồ sơ ghi trên giấy biên nhận (ví dụ KN26-00012):
 citizen-link-ask-phone = Bạn gõ số điện thoại đã khai khi nộp hồ sơ:
 citizen-link-failed = Không liên kết được: mã hồ sơ hoặc số điện thoại không khớp. Bạn kiểm tra lại, hoặc liên hệ nơi đã nộp hồ sơ.
+citizen-link-too-many = Bạn đã thử liên kết sai nhiều lần. Vui lòng thử lại sau một giờ, hoặc liên hệ nơi đã nộp hồ sơ.
 citizen-linked = ✅ Đã liên kết hồ sơ <b>{ $code }</b>. Từ nay bạn sẽ nhận thông báo về hồ sơ này tại đây.
 citizen-privacy = <b>Quyền riêng tư</b>
     • Mình lưu mã tài khoản chat của bạn để gửi trả lời.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.domain.clock import FixedClock, local
@@ -14,6 +16,8 @@ from bot.services.commands import Identity, SubmitTicket
 from bot.services.context import Deps
 from bot.services.offline import OfflineLinkService
 from bot.services.tickets import TicketService
+from handlers.citizen import CitizenConversation
+from handlers.dispatcher import Dispatcher
 from tests.handlers.helpers import (
     HAI_CHAU_CHAT,
     HAI_CHAU_HEAD,
@@ -186,3 +190,29 @@ async def test_cancel_and_khieu_nai_needs_identity(harness: Harness) -> None:
     assert await say("/cancel") == ["Đã hủy nhập đơn."]
     assert await say("Trần Văn B") == []  # the form is over; the citizen side gets it
     assert harness.private.events[-1].text == "Trần Văn B"
+
+
+async def test_a_citizen_links_by_chat_and_guessing_is_limited(
+    harness: Harness, deps: Deps, clock: FixedClock
+) -> None:
+    code = await record_offline(harness, HAI_CHAU_OFFICER)
+    citizen = Dispatcher(
+        deps, private=CitizenConversation(deps, link_offline=OfflineLinkService(deps).link_offline)
+    )
+
+    async def say(user: int, text: str) -> str:
+        return " ".join(texts(await citizen.handle(private_event(user, text=text))))
+
+    guesser = 700123
+    for n in range(5):
+        await say(guesser, "/lienket")
+        await say(guesser, code)
+        assert "không khớp" in await say(guesser, f"0905 000 00{n}")
+    await say(guesser, "/lienket")
+    await say(guesser, code)
+    assert "nhiều lần" in await say(guesser, "0905 123 456")  # even the right one, for now
+    assert (await harness.ticket(code)).citizen_id is None
+    clock.advance(timedelta(hours=1, minutes=1))
+    await say(guesser, "/lienket")
+    await say(guesser, code)
+    assert "Đã liên kết" in await say(guesser, "0905 123 456")
