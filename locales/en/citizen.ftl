@@ -11,7 +11,7 @@ menu-status = 🔎 Look up a ticket
 menu-my = 📂 My tickets
 menu-help = ❓ Help
 citizen-help = <b>Help</b>
-    • Choose what to send from the menu, then answer each question; press <b>Back</b> or <b>Cancel</b> at any time.
+    • Choose what to send from the menu, then answer each question; choose <b>Back</b> or <b>Cancel</b> at any time.
     • After sending you get a <b>ticket code</b> (for example PA26-00042). Type it to see where it stands.
     • /my: my tickets · /status CODE: look up · /cancel: cancel what you are doing
     • /language: change language · /subscribe: weekly citizen reception schedule
@@ -31,7 +31,7 @@ citizen-followup-ask = Type what you would like to add (or send a photo):
 citizen-followup-closed = Ticket <b>{ $code }</b> is finished and takes no more information. You can send a new one from the menu.
 citizen-thanks = Thank you! 🙏
 citizen-skip = Skip
-citizen-rated = Thank you for your rating { $stars }! Would you like to add a comment? Type it, or press Skip.
+citizen-rated = Thank you for your rating { $stars }! Would you like to add a comment? Type it, or choose Skip.
 citizen-rating-over = This ticket has been rated already or no longer takes a rating.
 citizen-reopen-ask-reason = Please tell us why you are not satisfied, so the unit can look at it again:
 citizen-reopen-not-resolved = Ticket <b>{ $code }</b> has no answer yet, so it cannot be reopened.

@@ -1,6 +1,6 @@
 ## The citizen's intake, one question per message
 
-intake-intro = I will ask one thing at a time. You can press <b>Back</b> or <b>Cancel</b> at any moment.
+intake-intro = I will ask one thing at a time. You can choose <b>Back</b> or <b>Cancel</b> at any moment.
 intake-step = <b>Step { $number }/{ $total }</b>
 intake-back = ⬅️ Back
 intake-cancel = ✖️ Cancel
@@ -32,15 +32,15 @@ intake-description-needed = Please type the description as text.
 intake-description-short = That is a little short ({ $length } characters). Please write at least { $min } characters so the officers understand what happened.
 intake-description-long = The text has { $length } characters, more than the limit of { $max }. Please shorten it and send it again; details can go in photos or documents at the next step.
 
-intake-ask-attachments = Do you have photos, documents or voice messages? Send up to { $max } files (received: { $count }). When you are done, press the button below.
+intake-ask-attachments = Do you have photos, documents or voice messages? Send up to { $max } files (received: { $count }). When you are done, choose below.
 intake-attachments-skip = None, skip
 intake-attachments-done = ✅ Done
 intake-attachment-received-photo = 🖼 Photo received ({ $count }/{ $max }).
 intake-attachment-received-document = 📄 Document received ({ $count }/{ $max }).
 intake-attachment-received-voice = 🎙 Voice message received ({ $count }/{ $max }).
-intake-attachments-full = That makes { $max } files, I cannot take more. Press <b>Done</b> to continue.
+intake-attachments-full = That makes { $max } files, I cannot take more. Choose <b>Done</b> to continue.
 intake-attachment-unsupported = I could not receive this file. You can send a photo, or describe it in text.
-intake-attachments-hint = Send photos or documents here, or press the button below to continue.
+intake-attachments-hint = Send photos or documents here, or choose below to continue.
 
 intake-ask-identity = Would you like to leave your name and phone number so the officers can contact you if needed? If not, you will still get the answer here.
 intake-identity-give = 👤 Leave my contact details
@@ -55,7 +55,7 @@ intake-ask-name-required = A complaint needs the complainant's full name, addres
 intake-name-invalid = Please type your full name (at most { $max } characters).
 intake-ask-address = Your address (house number, street, commune/ward)?
 intake-address-invalid = Please type a fuller address (5 to { $max } characters).
-intake-ask-phone = Your phone number? Press <b>📱 Share my phone number</b> below, or type it (for example 0905 123 456).
+intake-ask-phone = Your phone number? Type it (for example 0905 123 456), or press <b>📱 Share my phone number</b> if you see it below.
 intake-share-phone = 📱 Share my phone number
 intake-or-go-back = Or:
 intake-phone-invalid = That phone number does not look right. Please type a Vietnamese mobile or landline number, for example 0905 123 456.

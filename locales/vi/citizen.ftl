@@ -11,7 +11,7 @@ menu-status = 🔎 Tra cứu hồ sơ
 menu-my = 📂 Hồ sơ của tôi
 menu-help = ❓ Hướng dẫn
 citizen-help = <b>Hướng dẫn</b>
-    • Chọn loại nội dung trong menu rồi trả lời từng câu hỏi; bấm <b>Quay lại</b> hoặc <b>Hủy</b> bất cứ lúc nào.
+    • Chọn loại nội dung trong menu rồi trả lời từng câu hỏi; chọn <b>Quay lại</b> hoặc <b>Hủy</b> bất cứ lúc nào.
     • Sau khi gửi, bạn nhận <b>mã hồ sơ</b> (ví dụ PA26-00042). Gõ mã đó để xem tình trạng.
     • /my: hồ sơ của tôi · /status MÃ: tra cứu · /cancel: hủy thao tác
     • /language: đổi ngôn ngữ · /subscribe: nhận lịch tiếp công dân hằng tuần
@@ -31,7 +31,7 @@ citizen-followup-ask = Bạn gõ nội dung muốn gửi thêm (hoặc gửi ả
 citizen-followup-closed = Hồ sơ <b>{ $code }</b> đã kết thúc nên không nhận thêm thông tin. Bạn có thể gửi một nội dung mới từ menu.
 citizen-thanks = Cảm ơn bạn! 🙏
 citizen-skip = Bỏ qua
-citizen-rated = Cảm ơn bạn đã đánh giá { $stars }! Bạn có muốn góp ý thêm không? Gõ góp ý, hoặc bấm Bỏ qua.
+citizen-rated = Cảm ơn bạn đã đánh giá { $stars }! Bạn có muốn góp ý thêm không? Gõ góp ý, hoặc chọn Bỏ qua.
 citizen-rating-over = Hồ sơ này đã được đánh giá hoặc không còn nhận đánh giá.
 citizen-reopen-ask-reason = Bạn cho biết vì sao chưa hài lòng để đơn vị xem xét lại:
 citizen-reopen-not-resolved = Hồ sơ <b>{ $code }</b> chưa có kết quả giải quyết nên chưa thể mở lại.

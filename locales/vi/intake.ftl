@@ -1,6 +1,6 @@
 ## The citizen's intake, one question per message
 
-intake-intro = Mình sẽ hỏi lần lượt từng bước. Bạn có thể bấm <b>Quay lại</b> hoặc <b>Hủy</b> bất cứ lúc nào.
+intake-intro = Mình sẽ hỏi lần lượt từng bước. Bạn có thể chọn <b>Quay lại</b> hoặc <b>Hủy</b> bất cứ lúc nào.
 intake-step = <b>Bước { $number }/{ $total }</b>
 intake-back = ⬅️ Quay lại
 intake-cancel = ✖️ Hủy
@@ -32,15 +32,15 @@ intake-description-needed = Bạn vui lòng gõ nội dung bằng chữ.
 intake-description-short = Nội dung hơi ngắn ({ $length } ký tự). Bạn vui lòng viết ít nhất { $min } ký tự để cơ quan hiểu rõ sự việc.
 intake-description-long = Nội dung dài { $length } ký tự, vượt quá giới hạn { $max } ký tự. Bạn vui lòng rút gọn rồi gửi lại; phần chi tiết có thể gửi kèm ảnh hoặc tài liệu ở bước sau.
 
-intake-ask-attachments = Bạn có ảnh, tài liệu hoặc tin nhắn thoại kèm theo không? Gửi tối đa { $max } tệp (đã nhận { $count }). Khi xong, bấm nút bên dưới.
+intake-ask-attachments = Bạn có ảnh, tài liệu hoặc tin nhắn thoại kèm theo không? Gửi tối đa { $max } tệp (đã nhận { $count }). Khi xong, chọn mục bên dưới.
 intake-attachments-skip = Không có, bỏ qua
 intake-attachments-done = ✅ Xong
 intake-attachment-received-photo = 🖼 Đã nhận ảnh ({ $count }/{ $max }).
 intake-attachment-received-document = 📄 Đã nhận tài liệu ({ $count }/{ $max }).
 intake-attachment-received-voice = 🎙 Đã nhận tin nhắn thoại ({ $count }/{ $max }).
-intake-attachments-full = Đã đủ { $max } tệp, mình không nhận thêm được. Bạn bấm <b>Xong</b> để tiếp tục.
+intake-attachments-full = Đã đủ { $max } tệp, mình không nhận thêm được. Bạn chọn <b>Xong</b> để tiếp tục.
 intake-attachment-unsupported = Mình chưa nhận được tệp này. Bạn có thể gửi ảnh, hoặc mô tả bằng chữ.
-intake-attachments-hint = Bạn gửi ảnh/tài liệu vào đây, hoặc bấm nút bên dưới để tiếp tục.
+intake-attachments-hint = Bạn gửi ảnh/tài liệu vào đây, hoặc chọn mục bên dưới để tiếp tục.
 
 intake-ask-identity = Bạn có muốn để lại họ tên và số điện thoại để cơ quan liên hệ khi cần không? Nếu không, bạn vẫn nhận được trả lời tại đây.
 intake-identity-give = 👤 Để lại thông tin liên hệ
@@ -55,7 +55,7 @@ intake-ask-name-required = Khiếu nại cần có họ tên, địa chỉ và s
 intake-name-invalid = Bạn vui lòng gõ họ và tên (tối đa { $max } ký tự).
 intake-ask-address = Địa chỉ liên hệ của bạn (số nhà, đường, xã/phường)?
 intake-address-invalid = Bạn vui lòng gõ địa chỉ rõ hơn (từ 5 đến { $max } ký tự).
-intake-ask-phone = Số điện thoại của bạn? Bấm nút <b>📱 Gửi số điện thoại</b> bên dưới, hoặc gõ số (ví dụ 0905 123 456).
+intake-ask-phone = Số điện thoại của bạn? Gõ số (ví dụ 0905 123 456), hoặc bấm nút <b>📱 Gửi số điện thoại</b> nếu có ở bên dưới.
 intake-share-phone = 📱 Gửi số điện thoại
 intake-or-go-back = Hoặc:
 intake-phone-invalid = Số điện thoại chưa đúng. Bạn vui lòng gõ số di động hoặc số cố định Việt Nam, ví dụ 0905 123 456.
