@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from tenacity import AsyncRetrying, stop_after_attempt, wait_exponential_jitter
 
-from bot.channels.html_text import split_html
+from bot.channels.telegram_calls import call_count
 from bot.config import DeliveryConfig
 from bot.domain.messages import OutgoingMessage
 from bot.domain.org import Directory
@@ -55,7 +55,6 @@ log = logging.getLogger("nghedan.delivery")
 
 R = TypeVar("R")
 
-TEXT_LIMIT = 4096  # sendMessage; a longer text goes out as several messages
 CARD_PURPOSES = ("card", "card_edit", "card_retired")
 
 
@@ -166,10 +165,7 @@ class Paces:
 
 def calls_for(message: OutgoingMessage) -> int:
     """How many Bot API calls the sender will make for this message."""
-    if message.edit_message_id is not None:
-        return 1
-    pieces = len(split_html(message.text, TEXT_LIMIT)) if message.text.strip() else 0
-    return max(1, pieces + len(message.attachments))
+    return call_count(message)
 
 
 @dataclass(frozen=True, slots=True)

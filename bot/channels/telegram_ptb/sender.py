@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import logging
 from datetime import timedelta
 from typing import Any
@@ -30,8 +29,8 @@ from telegram.error import (
 )
 from telegram.error import ChatMigrated as PtbChatMigrated
 
-from bot.channels.html_text import split_html
-from bot.domain.messages import OutgoingAttachment, OutgoingMessage
+from bot.channels.telegram_calls import EditText, SendFile, SendText, telegram_calls
+from bot.domain.messages import OutgoingMessage
 from bot.services.sending import (
     ChatMigrated,
     Destination,
@@ -46,8 +45,6 @@ from bot.services.sending import (
 
 log = logging.getLogger("nghedan.telegram")
 
-TEXT_LIMIT = 4096  # Bot API sendMessage; counted after entity parsing, so raw length is safe
-CAPTION_LIMIT = 1024
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply | None
 
@@ -108,68 +105,52 @@ class PtbSender:
 
     async def _send(self, destination: Destination, message: OutgoingMessage) -> Sent:
         chat_id = int(destination.chat_id)
-        if message.edit_message_id is not None:
-            markup = markup_of(message)
-            pieces = split_html(message.text, TEXT_LIMIT)
-            await self.bot.edit_message_text(
-                pieces[0] if pieces else message.text,  # Telegram refuses an empty text itself
-                chat_id=chat_id,
-                message_id=message.edit_message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
-            )
-            return Sent(str(message.edit_message_id), destination.thread_id)
-        reply_to = message.reply_to_message_id or destination.reply_to_message_id
+        markup = markup_of(message)
         first: Message | None = None
-        pieces = split_html(message.text, TEXT_LIMIT) if message.text.strip() else []
-        for index, piece in enumerate(pieces):
-            last = index == len(pieces) - 1
-            sent = await self.bot.send_message(
-                chat_id,
-                piece,
-                parse_mode=ParseMode.HTML,
-                message_thread_id=destination.thread_id,
-                reply_parameters=_reply(reply_to) if index == 0 else None,
-                reply_markup=markup_of(message) if last else None,
-            )
+        for call in telegram_calls(message, destination):
+            if isinstance(call, EditText):
+                await self.bot.edit_message_text(
+                    call.text,
+                    chat_id=chat_id,
+                    message_id=call.message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
+                )
+                return Sent(str(call.message_id), destination.thread_id)
+            if isinstance(call, SendText):
+                sent = await self.bot.send_message(
+                    chat_id,
+                    call.text,
+                    parse_mode=ParseMode.HTML,
+                    message_thread_id=destination.thread_id,
+                    reply_parameters=_reply(call.reply_to),
+                    reply_markup=markup if call.with_markup else None,
+                )
+            else:
+                sent = await self._file(chat_id, destination, call)
             first = first or sent
-        for attachment in message.attachments:
-            sent = await self._attachment(chat_id, destination, attachment, reply_to)
-            first = first or sent
-        if first is None:
-            raise PermanentFailure("empty message")
+        assert first is not None  # telegram_calls refuses an empty message
         return Sent(str(first.message_id), first.message_thread_id or destination.thread_id)
 
-    async def _attachment(
-        self,
-        chat_id: int,
-        destination: Destination,
-        attachment: OutgoingAttachment,
-        reply_to: int | None,
-    ) -> Message:
-        caption = attachment.caption[:CAPTION_LIMIT] if attachment.caption else None
-        common: dict[str, Any] = {
-            "chat_id": chat_id,
-            "caption": caption,
-            "parse_mode": ParseMode.HTML if caption else None,
-            "message_thread_id": destination.thread_id,
-            "reply_parameters": _reply(reply_to),
-        }
-        if attachment.channel == "inline" and attachment.data is not None:
-            upload = InputFile(base64.b64decode(attachment.data), filename=attachment.file_id)
-            if attachment.kind == "photo":
-                return await self.bot.send_photo(photo=upload, **common)
-            return await self.bot.send_document(document=upload, **common)
-        if attachment.channel == "telegram":
-            if attachment.kind == "photo":
-                return await self.bot.send_photo(photo=attachment.file_id, **common)
-            if attachment.kind == "voice":
-                return await self.bot.send_voice(voice=attachment.file_id, **common)
-            return await self.bot.send_document(document=attachment.file_id, **common)
-        if attachment.file_id.startswith(("http://", "https://")):
-            # Zalo photos arrive as URLs; Telegram fetches them itself.
-            return await self.bot.send_photo(photo=attachment.file_id, **common)
-        raise PermanentFailure(f"cannot send a {attachment.channel} file to Telegram")
+    async def _file(self, chat_id: int, destination: Destination, call: SendFile) -> Message:
+        file: Any = (
+            call.file
+            if isinstance(call.file, str)
+            else InputFile(call.file, filename=call.filename)
+        )
+        send = {
+            "photo": self.bot.send_photo,
+            "document": self.bot.send_document,
+            "voice": self.bot.send_voice,
+        }[call.method]
+        return await send(
+            chat_id,
+            file,
+            caption=call.caption,
+            parse_mode=ParseMode.HTML if call.caption else None,
+            message_thread_id=destination.thread_id,
+            reply_parameters=_reply(call.reply_to),
+        )
 
     async def chat_action(self, chat_id: str) -> None:
         try:
