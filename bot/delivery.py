@@ -567,7 +567,7 @@ class DeliveryWorker:
                 plan.row.id, at=at, error=f"429: {error}", count_attempt=False
             )
         )
-        log.info("delivery: 429 for chat %s, holding it %gs", chat, seconds)
+        log.info("delivery: 429 on row %s, holding its chat %gs", plan.row.id, seconds)
 
     async def _transient(self, row: ClaimedRow, error: str) -> None:
         attempts = row.attempts + 1
@@ -597,11 +597,10 @@ class DeliveryWorker:
 
     async def _fail(self, row: ClaimedRow, error: str, *, count_attempt: bool = True) -> None:
         log.error(
-            "delivery: gave up on row %s (%s to %s %s): %s",
+            "delivery: gave up on row %s (%s on %s): %s",  # no chat id: it may be a denouncer's
             row.id,
             row.purpose,
             row.channel,
-            row.chat_id,
             error,
         )
         await self._record(

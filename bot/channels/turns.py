@@ -92,7 +92,7 @@ class TurnRunner:
         try:
             await self.typing(event.chat_id)
         except Exception:  # cosmetic; nobody awaits this task, so it must not fail
-            self.log.debug("typing indicator failed in %s", event.chat_id, exc_info=True)
+            self.log.debug("typing indicator failed (update %s)", event.update_id, exc_info=True)
 
 
 async def in_chat_order(

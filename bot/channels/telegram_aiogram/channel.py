@@ -238,7 +238,8 @@ class TelegramChannel:
             try:
                 await self.sender.send(destination, message)
             except SendError as error:
-                log.warning("Telegram: reply to %s not sent: %s", event.chat_id, error)
+                # The update id, not the chat: a chat id can name a denouncer (DESIGN.md).
+                log.warning("Telegram: reply to update %s not sent: %s", event.update_id, error)
 
 
 def channel_kwargs(settings: Any) -> dict[str, Any]:

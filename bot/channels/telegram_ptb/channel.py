@@ -237,4 +237,5 @@ class PtbTelegramChannel:
             try:
                 await self.sender.send(destination, message)
             except SendError as error:
-                log.warning("Telegram: reply to %s not sent: %s", event.chat_id, error)
+                # The update id, not the chat: a chat id can name a denouncer (DESIGN.md).
+                log.warning("Telegram: reply to update %s not sent: %s", event.update_id, error)

@@ -156,7 +156,7 @@ class PtbSender:
         try:
             await self.bot.send_chat_action(int(chat_id), ChatAction.TYPING)
         except TelegramError as error:  # a missing "typing…" is not worth a retry or a warning
-            log.debug("typing indicator not shown in %s: %s", chat_id, error)
+            log.debug("typing indicator not shown: %s", error)
 
 
 def _bad_request(error: BadRequest) -> Exception:

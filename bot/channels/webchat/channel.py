@@ -336,7 +336,7 @@ class WebChat:
             try:
                 result = await self.sender.send(destination, message)
             except SendError as error:
-                log.warning("web chat: reply to %s not shown: %s", event.chat_id, error)
+                log.warning("web chat: reply to update %s not shown: %s", event.update_id, error)
                 continue
             sent.append(int(result.message_id))
         return web.json_response(
