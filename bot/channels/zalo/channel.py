@@ -15,25 +15,16 @@ import contextlib
 import hmac
 import json
 import logging
-from collections import defaultdict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from tenacity import (
-    AsyncRetrying,
-    retry_if_not_exception_type,
-    stop_after_attempt,
-    wait_exponential_jitter,
-)
-
+from bot.channels.turns import Core, TurnRunner
 from bot.channels.zalo.api import TIMED_OUT, ZaloApi, ZaloApiError, ZaloNetworkError
 from bot.channels.zalo.sender import ZaloSender
 from bot.channels.zalo.updates import event_from_update, unwrap
-from bot.domain.errors import DomainError
-from bot.domain.messages import OutgoingMessage, Reply
+from bot.domain.messages import Reply
 from bot.i18n import Translator
 from bot.services.sending import Destination, SendError
-from handlers.dispatcher import Dispatcher as CoreDispatcher
 from handlers.events import IncomingEvent
 
 if TYPE_CHECKING:
@@ -42,7 +33,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("nghedan.zalo")
 
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
-TYPING_AFTER = 0.4  # seconds: show "typing…" only on slow steps
 STOP_GRACE = 5.0  # seconds beyond the poll timeout that stopping waits for a poll in flight
 
 
@@ -54,7 +44,7 @@ class ZaloChannel:
         *,
         token: str,
         api_url: str,
-        core: CoreDispatcher,
+        core: Core,
         translator: Translator,
         webhook_url: str | Callable[[], str] | None = None,
         webhook_secret: str | None = None,
@@ -62,15 +52,14 @@ class ZaloChannel:
     ) -> None:
         self.api = ZaloApi(token, api_url)
         self.sender = ZaloSender(self.api)
-        self.core = core
         self.translator = translator
+        self.turns = TurnRunner(core, translator, typing=self.sender.chat_action, log=log)
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret
         self.polling_timeout = polling_timeout
         self._stopping = asyncio.Event()
         self._polling: asyncio.Task[None] | None = None
         self._handling: set[asyncio.Task[Any]] = set()
-        self._chat_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     # -- lifecycle ---------------------------------------------------------------------------
     def mount(self, app: web.Application, path: str) -> None:
@@ -148,7 +137,9 @@ class ZaloChannel:
         if event is None:
             log.info("Zalo: %s ignored", update.get("event_name"))
             return
-        reply = await self._handle(event)
+        # The platform will not deliver this message again: when the core keeps failing, the
+        # runner's apology asks the citizen to resend it.
+        reply = await self.turns.handle(event)
         await self._render(event, reply)
 
     # -- webhook -----------------------------------------------------------------------------
@@ -176,35 +167,6 @@ class ZaloChannel:
             finally:
                 self._handling.discard(task)
         return web.json_response({"message": "Success"})
-
-    # -- the core ----------------------------------------------------------------------------
-    async def _handle(self, event: IncomingEvent) -> Reply:
-        async with self._chat_locks[event.chat_id]:
-            typing = asyncio.create_task(self._typing_later(event))
-            try:
-                async for attempt in AsyncRetrying(
-                    retry=retry_if_not_exception_type(DomainError),
-                    stop=stop_after_attempt(3),
-                    wait=wait_exponential_jitter(multiplier=0.2, max=2, jitter=0.2),
-                    reraise=True,
-                ):
-                    with attempt:
-                        return await self.core.handle(event)
-            except Exception:
-                # The platform will not deliver this message again: say so, so they resend.
-                log.exception("Zalo: message %s failed; the citizen was asked to resend it",
-                              event.update_id)  # fmt: skip
-                return self._apology()
-            finally:
-                typing.cancel()
-        raise AssertionError("unreachable")
-
-    def _apology(self) -> Reply:
-        return Reply(messages=[OutgoingMessage(text=self.translator(None, "error-generic"))])
-
-    async def _typing_later(self, event: IncomingEvent) -> None:
-        await asyncio.sleep(TYPING_AFTER)
-        await self.sender.chat_action(event.chat_id)
 
     async def _render(self, event: IncomingEvent, reply: Reply) -> None:
         destination = Destination(chat_id=event.chat_id)
