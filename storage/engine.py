@@ -14,8 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 from storage import sqlite_driver
 
 registry.register(
-    "sqlite.aiosqlite_onetrip", "storage.sqlite_driver", "SQLiteDialect_aiosqlite_onetrip"
+    "sqlite.aiosqlite_inloop", "storage.sqlite_driver", "SQLiteDialect_aiosqlite_inloop"
 )
+
+LOCK_WAIT = 15  # seconds a writer waits for another process's write lock
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -25,8 +27,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    # Writers queue instead of failing at once when another transaction holds the lock.
-    cursor.execute("PRAGMA busy_timeout=15000")
+    if not isinstance(dbapi_connection, sqlite_driver.InLoopConnection):
+        # Writers queue instead of failing at once when another process holds the lock (the
+        # in-loop driver waits on its own thread instead, see storage/sqlite_driver.py).
+        cursor.execute(f"PRAGMA busy_timeout={LOCK_WAIT * 1000}")
     cursor.close()
 
 
@@ -37,7 +41,7 @@ def make_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"timeout": 15}
+        kwargs["connect_args"] = {"timeout": LOCK_WAIT}
         # One connection: SQLite has one writer anyway, and waiting for the pool is an
         # asyncio wait, where waiting for SQLite's lock is its busy handler sleeping in
         # growing steps (bench/intake.py, 60 citizens: 30 -> 53 updates/s).
@@ -45,7 +49,7 @@ def make_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
         kwargs["max_overflow"] = 0
         kwargs["pool_timeout"] = 60
         if parsed.get_driver_name() == "aiosqlite" and sqlite_driver.AVAILABLE:
-            url = parsed.set(drivername="sqlite+aiosqlite_onetrip")  # see storage/sqlite_driver.py
+            url = parsed.set(drivername="sqlite+aiosqlite_inloop")  # see storage/sqlite_driver.py
     else:
         kwargs["pool_pre_ping"] = True
         kwargs["pool_size"] = 10
