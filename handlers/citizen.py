@@ -77,7 +77,7 @@ class CitizenConversation:
             if kind is not None:
                 await self.intake.begin(turn, citizen.id, kind=kind)
             else:
-                turn.send(turn.say("citizen-welcome"), offer=False)
+                turn.lead(turn.say("citizen-welcome"))
                 self._menu(turn)
         elif command in ("help", "huongdan"):
             turn.send(turn.say("citizen-help"), offer=False)

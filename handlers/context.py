@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.domain.messages import Choice, OutgoingMessage, Reply
@@ -21,6 +21,7 @@ class Turn:
     reply: Reply = field(default_factory=Reply)
     forget: bool = False
     citizen: Citizen | None = None  # set for private chats
+    _lead: list[str] = field(default_factory=list)
 
     def say(self, message_id: str, **args: Any) -> str:
         return self.t(self.locale, message_id, **args)
@@ -32,9 +33,27 @@ class Turn:
         """Queue a message; its choices become the ones a typed number or label selects."""
         if isinstance(message, str):
             message = OutgoingMessage(text=message)
+        if self._lead and message.edit_message_id is None:
+            message = replace(message, text="\n\n".join([*self._lead, message.text]).strip())
+            self._lead.clear()
         self.reply.messages.append(message)
         if offer and message.choices:
             self.payload["offered"] = [[c.label, c.data] for c in message.choice_list()]
+
+    def lead(self, text: str) -> None:
+        """Open this turn's next message with `text`.
+
+        A greeting or an introduction travels with the question after it: one message, one
+        notification on the citizen's phone, one call to the platform instead of two.
+        """
+        self._lead.append(text)
+
+    def finish(self) -> Reply:
+        """The reply; a lead that no message followed goes out on its own."""
+        if self._lead:
+            self.reply.messages.append(OutgoingMessage(text="\n\n".join(self._lead)))
+            self._lead.clear()
+        return self.reply
 
     def alert(self, text: str, *, error: bool = False) -> None:
         self.reply.alert = text

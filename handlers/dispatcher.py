@@ -86,7 +86,7 @@ class Dispatcher:
         )
         if not saved:
             log.warning("conversation %s moved on concurrently", state_key(event))
-        return turn.reply
+        return turn.finish()
 
     async def _open(self, event: IncomingEvent) -> OpenedTurn:
         hint = _locale_hint(event.sender.language_code)

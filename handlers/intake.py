@@ -103,7 +103,7 @@ class Intake:
             draft["description"] = description.strip()
         turn.payload["intake"] = draft
         turn.payload.pop("pending_text", None)
-        turn.send(turn.say("intake-intro"), offer=False)
+        turn.lead(turn.say("intake-intro"))
         if kind is not None:
             draft["kind"] = kind.value
             await self._advance(turn, self._after(turn, Step.KIND), record=Step.KIND)

@@ -94,12 +94,12 @@ async def product(
 async def file_phan_anh(zalo: FakeZaloServer, lan: ZaloUser) -> dict[str, Any]:
     """The whole intake, typing numbers and labels; returns the confirmation message."""
     zalo.send_text(lan, "/start")
-    await zalo.wait_for_message(lan, has("Nghe dân nói"))
     menu = await zalo.wait_for_message(lan, has("Bạn muốn làm gì"))
+    assert "Nghe dân nói" in menu["text"]  # the greeting travels with the menu
     assert "\n1. 📣 Gửi phản ánh\n2. 💡 Gửi kiến nghị\n" in menu["text"]
     zalo.send_text(lan, "1")
-    await zalo.wait_for_message(lan, has("từng bước"))
     step = await zalo.wait_for_message(lan, has("Bước 2/7"))
+    assert "từng bước" in step["text"]  # the introduction opens the first question
     assert "\n1. Hạ tầng, giao thông\n" in step["text"]
     zalo.send_text(lan, "hạ tầng, giao thông")  # the label, as typed on a phone
     step = await zalo.wait_for_message(lan, has("Bước 3/7"))
