@@ -284,8 +284,11 @@ class DeliveryWorker:
             await self._shutdown()
 
     async def _wait(self, seconds: float) -> None:
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation
+        # that arrives as the event is set, and stop() then waited for this loop forever.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), seconds)
+            async with asyncio.timeout(seconds):
+                await self._wake.wait()
         self._wake.clear()
 
     def _row_done(self, task: asyncio.Task[None]) -> None:

@@ -428,3 +428,17 @@ def test_calls_for_counts_every_api_call() -> None:
     photo = OutgoingAttachment(kind="photo", channel="telegram", file_id="f")
     assert calls_for(OutgoingMessage(text="hi", attachments=(photo, photo))) == 3
     assert calls_for(OutgoingMessage(text="hi", edit_message_id=3)) == 1
+
+
+async def test_stopping_as_it_is_woken_stops_the_worker(workers: Workers) -> None:
+    # wake() and stop() in the same loop turn: on Python 3.11 asyncio.wait_for returned the
+    # woken event's result and swallowed the cancellation, and stop() waited forever.
+    worker = workers(poll_interval=30.0)
+    await worker.start()
+    await asyncio.sleep(0.2)  # idle, waiting to be woken
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    worker.wake()
+    stopping = asyncio.create_task(worker.stop())
+    await asyncio.wait([stopping], timeout=5)
+    assert stopping.done() and loop.time() - started < 2

@@ -129,8 +129,10 @@ class ZaloChannel:
             task.add_done_callback(self._handling.discard)
 
     async def _pause(self, seconds: float) -> None:
+        # asyncio.timeout, not wait_for, which can swallow a cancellation on Python 3.11.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+            async with asyncio.timeout(seconds):
+                await self._stopping.wait()
 
     async def _process(self, update: dict[str, Any]) -> None:
         event = event_from_update(update)
