@@ -53,6 +53,7 @@ class TurnRunner:
         # Weak values: a lock lives only while a turn of its chat runs or waits, so a
         # long-running bot does not keep one per citizen it ever heard from.
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._typing_tasks: set[asyncio.Task[None]] = set()
 
     def _lock(self, chat_id: str) -> asyncio.Lock:
         lock = self._locks.get(chat_id)
@@ -64,7 +65,12 @@ class TurnRunner:
     async def handle(self, event: IncomingEvent) -> Reply:
         """The core's reply to `event`, or the apology when the core keeps failing."""
         async with self._lock(event.chat_id):
-            typing = asyncio.create_task(self._typing_later(event))
+            # A timer, not a task per turn: most turns end long before it fires.
+            typing = (
+                asyncio.get_running_loop().call_later(TYPING_AFTER, self._show_typing, event)
+                if event.is_private
+                else None
+            )
             try:
                 async for attempt in AsyncRetrying(
                     retry=retry_if_exception(_worth_retrying),
@@ -78,17 +84,20 @@ class TurnRunner:
                 self.log.exception("update %s failed", event.update_id)
                 return self.apology()
             finally:
-                typing.cancel()
+                if typing is not None:
+                    typing.cancel()
         raise AssertionError("unreachable")  # AsyncRetrying either returns or reraises
 
     def apology(self) -> Reply:
         text = self.translator(None, "error-generic")
         return Reply(messages=[OutgoingMessage(text=text)], alert=text, alert_is_error=True)
 
-    async def _typing_later(self, event: IncomingEvent) -> None:
-        await asyncio.sleep(TYPING_AFTER)
-        if not event.is_private:
-            return
+    def _show_typing(self, event: IncomingEvent) -> None:
+        task = asyncio.create_task(self._typing(event))
+        self._typing_tasks.add(task)  # held until done: the loop keeps only weak references
+        task.add_done_callback(self._typing_tasks.discard)
+
+    async def _typing(self, event: IncomingEvent) -> None:
         try:
             await self.typing(event.chat_id)
         except Exception:  # cosmetic; nobody awaits this task, so it must not fail

@@ -100,7 +100,9 @@ class TelegramChannel:
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret
         self.polling_timeout = polling_timeout
-        self.dispatcher = Dispatcher()
+        # Conversation state lives in the database (handlers/), so aiogram's FSM would only
+        # cost a storage lookup per update.
+        self.dispatcher = Dispatcher(disable_fsm=True)
         router = Router(name="core")
         router.message.register(self._on_message)
         router.callback_query.register(self._on_callback)
@@ -223,14 +225,20 @@ class TelegramChannel:
     async def _on_callback(self, query: CallbackQuery, event_update: Update) -> None:
         event = event_from_callback(query, event_update.update_id)
         reply = await self.turns.handle(event) if event is not None else Reply()
+        # Side by side: the citizen waits for the reply, not for the spinner to stop first.
+        answer = self._answer(query, reply)
+        if event is None:
+            await answer
+        else:
+            await asyncio.gather(answer, self._render(event, reply))
+
+    async def _answer(self, query: CallbackQuery, reply: Reply) -> None:
         alert = reply.alert[:CALLBACK_ANSWER_LIMIT] if reply.alert else None
         try:
             await query.answer(text=alert, show_alert=reply.alert_is_error)
         except (TelegramAPIError, TelegramNetworkError) as error:
-            # Too old to answer; the reply below still goes out.
+            # Too old to answer; the reply still goes out.
             log.debug("Telegram: callback %s not answered: %s", query.id, error)
-        if event is not None:
-            await self._render(event, reply)
 
     async def _render(self, event: IncomingEvent, reply: Reply) -> None:
         destination = Destination(chat_id=event.chat_id, thread_id=event.thread_id)

@@ -221,15 +221,21 @@ class PtbTelegramChannel:
     async def _on_callback(self, query: CallbackQuery, update_id: int) -> None:
         event = event_from_callback(query, update_id)
         reply = await self.turns.handle(event) if event is not None else Reply()
+        # Side by side: the citizen waits for the reply, not for the spinner to stop first.
+        answer = self._answer(query, reply)
+        if event is None:
+            await answer
+        else:
+            await asyncio.gather(answer, self._render(event, reply))
+
+    async def _answer(self, query: CallbackQuery, reply: Reply) -> None:
         alert = reply.alert[:CALLBACK_ANSWER_LIMIT] if reply.alert else None
         try:
             await self.bot.answer_callback_query(
                 query.id, text=alert, show_alert=reply.alert_is_error
             )
-        except TelegramError as error:  # too old to answer; the reply below still goes out
+        except TelegramError as error:  # too old to answer; the reply still goes out
             log.debug("Telegram: callback %s not answered: %s", query.id, error)
-        if event is not None:
-            await self._render(event, reply)
 
     async def _render(self, event: IncomingEvent, reply: Reply) -> None:
         destination = Destination(chat_id=event.chat_id, thread_id=event.thread_id)
