@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -134,6 +135,17 @@ def default_factories() -> list[ComponentFactory]:
     ]
 
 
+def settle_heap() -> None:
+    """Keep what start-up built out of the garbage collector's full passes.
+
+    Modules, catalogs, mappings and models live as long as the process, yet every full
+    collection walked them all: 290 ms pauses that stalled every chat in flight (bench/
+    intake.py, three in 30 s). Frozen, a full pass walks only what came later (25 ms).
+    """
+    gc.collect()
+    gc.freeze()
+
+
 async def serve(settings: Settings, config: AppConfig) -> None:
     """`nghedan run`: everything configured, until Ctrl-C or SIGTERM."""
     for line in settings.describe_channels():
@@ -146,6 +158,7 @@ async def serve(settings: Settings, config: AppConfig) -> None:
             loop.add_signal_handler(sig, stop.set)
     try:
         await app.start()
+        settle_heap()
         log.info("Nghe dân nói is running; press Ctrl-C to stop")
         await stop.wait()
         log.info("stopping")
