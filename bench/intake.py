@@ -75,6 +75,15 @@ class Timer:
         self.updates = 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process used so far (Linux; 0 elsewhere): steadier than wall time here."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Citizen:
     def __init__(self, server: BenchServer, name: str, timer: Timer) -> None:
         self.server = server
@@ -193,6 +202,7 @@ class Phases:
         self.paced = Timer()
         self.closed = Timer()
         self.rate = 0.0
+        self.cpu_per_update = 0.0  # ms of the bot's CPU per update, closed loop
 
     def citizens(self, timer: Timer, phase: str, count: int) -> list[Citizen]:
         return [Citizen(self.server, f"{self.label} {phase} {n}", timer) for n in range(count)]
@@ -220,8 +230,10 @@ async def measure_product(args: argparse.Namespace, database_url: str) -> tuple[
             )
             calls_before = len(server.requests)
             people = figures.citizens(figures.closed, "c", args.citizens)
+            cpu = cpu_seconds(product.pid)
             elapsed = await closed(lambda n, think: intake(people[n], n, think), args.citizens)
             figures.rate = figures.closed.updates / elapsed
+            figures.cpu_per_update = (cpu_seconds(product.pid) - cpu) / figures.closed.updates
             made = Counter(r.method for r in server.requests[calls_before:])
         finally:
             await stop(product)
@@ -248,10 +260,12 @@ async def measure_ceiling(args: argparse.Namespace) -> Phases:
                 args.think,
             )
             people = figures.citizens(figures.closed, "c", args.citizens)
+            cpu = cpu_seconds(bot.pid)
             elapsed = await closed(
                 lambda n, think: echo(people[n], n, STEPS, think), args.citizens
             )
             figures.rate = figures.closed.updates / elapsed
+            figures.cpu_per_update = (cpu_seconds(bot.pid) - cpu) / figures.closed.updates
         finally:
             await stop(bot)
         return figures
@@ -294,6 +308,10 @@ async def main() -> None:
     print(
         f"closed loop: {product.rate:.0f} updates/s (p95 {p95(product.closed):.0f} ms), "
         f"echo {ceiling.rate:.0f} updates/s; Bot API calls per update: {per_update}"
+    )
+    print(
+        f"CPU per update (closed loop): bot {product.cpu_per_update * 1000:.2f} ms, "
+        f"echo {ceiling.cpu_per_update * 1000:.2f} ms"
     )
     once = total if total == distinct else f"{total} (for {distinct} citizens)"
     print(
