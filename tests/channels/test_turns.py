@@ -5,11 +5,18 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import pytest
+from sqlalchemy import text
+
+from bot.app import build_core, build_deps
 from bot.channels.turns import TurnRunner
+from bot.config import AppConfig
 from bot.domain.errors import DomainError
 from bot.domain.messages import OutgoingMessage, Reply
 from bot.i18n import Translator
 from handlers.events import IncomingEvent, Sender
+from storage.engine import make_engine
+from tests.support import databases
 
 EVENT = IncomingEvent(channel="test", chat_id="1", sender=Sender(id="1"), text="/start")
 REPLY = Reply(messages=[OutgoingMessage(text="ok")])
@@ -89,3 +96,47 @@ async def test_slow_turns_show_typing_and_a_failing_indicator_is_harmless(
     await asyncio.sleep(0.6)
     silent.release.set()
     assert await turn is REPLY
+
+
+@pytest.mark.skipif(
+    not databases.POSTGRES_URL, reason="a PostgreSQL server that drops connections"
+)
+async def test_turns_go_on_after_the_database_dropped_every_connection(
+    app_config: AppConfig, translator: Translator, postgres_ready: bool
+) -> None:
+    # No ping before each checkout (storage/engine.py): the first statement on a dead
+    # connection fails, SQLAlchemy discards the pool, and the runner's retry gets a new one.
+    assert databases.POSTGRES_URL
+    engine = make_engine(databases.POSTGRES_URL)
+    try:
+        await databases.truncate_postgres(engine)
+        turns = runner(build_core(build_deps(app_config, engine)), translator)  # type: ignore[arg-type]
+
+        def event(update_id: str, text: str) -> IncomingEvent:
+            return IncomingEvent(
+                channel="telegram",
+                chat_id="77",
+                sender=Sender(id="77"),
+                update_id=update_id,
+                text=text,
+            )
+
+        first = await turns.handle(event("1", "/start"))
+        assert "Bạn muốn làm gì" in first.messages[0].text
+        outside = make_engine(databases.POSTGRES_URL)  # a server restart, as the pool sees it
+        try:
+            async with outside.connect() as admin:
+                dropped = await admin.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                )
+                assert any(dropped.scalars())
+        finally:
+            await outside.dispose()
+        after = await turns.handle(event("2", "/help"))
+        assert after.messages[0].text != translator(None, "error-generic")
+        assert "Hướng dẫn" in after.messages[0].text
+    finally:
+        await engine.dispose()
