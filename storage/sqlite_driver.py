@@ -13,7 +13,8 @@ readers never wait, and BEGIN IMMEDIATE, so a transaction waits for the write lo
 its start, and never after. The only wait left is for another *process* holding the lock (a
 `nghedan jobs run` beside the bot): the connection's busy timeout is therefore 0 on the loop,
 and a statement SQLite answers with SQLITE_BUSY is run again on aiosqlite's thread with the
-full timeout, so the loop never sleeps in SQLite's busy handler.
+full timeout, so the loop never sleeps in SQLite's busy handler. A long query (a digest over
+years of tickets) holds the loop while it runs, as it held the one connection before.
 
 It uses aiosqlite's `Connection._execute` (queue a callable on its thread) and `_conn`,
 present since aiosqlite 0.17; `make_engine` falls back to the stock dialect when missing.
