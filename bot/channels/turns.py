@@ -88,6 +88,23 @@ class TurnRunner:
                     typing.cancel()
         raise AssertionError("unreachable")  # AsyncRetrying either returns or reraises
 
+    async def handle_press(
+        self,
+        event: IncomingEvent | None,
+        answer: Callable[[Reply], Awaitable[None]],
+        render: Callable[[IncomingEvent, Reply], Awaitable[None]],
+    ) -> None:
+        """A pressed button: the core's reply, with the press answered beside its messages.
+
+        Side by side, the citizen waits for one round trip, not for the button's spinner to
+        stop first. A press the channel could not read (`event` None) is only answered.
+        """
+        if event is None:
+            await answer(Reply())
+            return
+        reply = await self.handle(event)
+        await asyncio.gather(answer(reply), render(event, reply))
+
     def apology(self) -> Reply:
         text = self.translator(None, "error-generic")
         return Reply(messages=[OutgoingMessage(text=text)], alert=text, alert_is_error=True)

@@ -140,3 +140,33 @@ async def test_turns_go_on_after_the_database_dropped_every_connection(
         assert "Hướng dẫn" in after.messages[0].text
     finally:
         await engine.dispose()
+
+
+async def test_a_press_is_answered_beside_its_reply(translator: Translator) -> None:
+    core = Core()
+    rendering = asyncio.Event()
+    answered: list[Reply] = []
+
+    async def answer(reply: Reply) -> None:
+        await asyncio.wait_for(rendering.wait(), 1)  # the reply is on its way meanwhile
+        answered.append(reply)
+
+    async def render(event: IncomingEvent, reply: Reply) -> None:
+        rendering.set()
+
+    await runner(core, translator).handle_press(EVENT, answer, render)
+    assert answered == [REPLY] and core.calls == 1
+
+
+async def test_an_unreadable_press_is_only_answered(translator: Translator) -> None:
+    core = Core()
+    answered: list[Reply] = []
+
+    async def answer(reply: Reply) -> None:
+        answered.append(reply)
+
+    async def render(event: IncomingEvent, reply: Reply) -> None:
+        raise AssertionError("nothing to render")
+
+    await runner(core, translator).handle_press(None, answer, render)
+    assert answered == [Reply()] and core.calls == 0

@@ -220,13 +220,9 @@ class PtbTelegramChannel:
 
     async def _on_callback(self, query: CallbackQuery, update_id: int) -> None:
         event = event_from_callback(query, update_id)
-        reply = await self.turns.handle(event) if event is not None else Reply()
-        # Side by side: the citizen waits for the reply, not for the spinner to stop first.
-        answer = self._answer(query, reply)
-        if event is None:
-            await answer
-        else:
-            await asyncio.gather(answer, self._render(event, reply))
+        await self.turns.handle_press(
+            event, lambda reply: self._answer(query, reply), self._render
+        )
 
     async def _answer(self, query: CallbackQuery, reply: Reply) -> None:
         alert = reply.alert[:CALLBACK_ANSWER_LIMIT] if reply.alert else None
