@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import logging
 from typing import TYPE_CHECKING
 
@@ -24,6 +23,7 @@ from bot.channels.configuration import ConfigurationProblem
 from bot.channels.menu import MENU_LANGUAGES, menu_commands
 from bot.channels.telegram_events import chat_of, event_from_callback, event_from_message
 from bot.channels.telegram_ptb.sender import PtbSender, seconds_of
+from bot.channels.telegram_webhook import webhook_update
 from bot.channels.turns import Core, TurnRunner, in_chat_order
 from bot.domain.messages import Reply
 from bot.i18n import Translator
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("nghedan.telegram")
 
 ALLOWED_UPDATES = ["message", "callback_query"]
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 CALLBACK_ANSWER_LIMIT = 200  # answerCallbackQuery text
 STOP_GRACE = 10.0  # seconds a webhook turn in progress may take to finish on stop
 
@@ -178,19 +177,10 @@ class PtbTelegramChannel:
 
     # -- webhook -----------------------------------------------------------------------------
     async def _on_webhook(self, request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER)
-        if given is None:
-            return web.Response(status=401)
-        if self.webhook_secret is None or not hmac.compare_digest(
-            given.encode(), self.webhook_secret.encode()
-        ):
-            return web.Response(status=403)
-        if self._closing:
-            return web.Response(status=503)  # Telegram delivers it again later
+        data = await webhook_update(request, self.webhook_secret, closing=self._closing)
+        if isinstance(data, web.Response):
+            return data
         try:
-            data = await request.json()
-            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-                return web.Response(status=400)
             update = Update.de_json(data, self.bot)
         except (ValueError, TypeError, KeyError, AttributeError):  # not an Update PTB can read
             return web.Response(status=400)
